@@ -1,4 +1,8 @@
+import { readFileSync } from "node:fs";
 import { defineConfig } from "tsup";
+
+const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
+const define = { __CONNECTORKIT_VERSION__: JSON.stringify(pkg.version) };
 
 // Three entry groups:
 // - the CLI (src/cli.ts and lazily imported command modules, code-split so that
@@ -20,6 +24,7 @@ export default defineConfig([
     dts: false,
     shims: false,
     external: [/^@aws-sdk\//],
+    define,
   },
   {
     entry: {
