@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import { CliError, ExitCode } from "../ui/errors.js";
+import { closest } from "../ui/suggest.js";
 import { connectorSchema, listSettings, type SettingInfo, settingInfo } from "./schema.js";
 import type { ConnectorConfig, SettingSource } from "./types.js";
 
@@ -269,24 +270,8 @@ function suggest(name: string, parent: string): string {
     .map((s) => s.path)
     .filter((s) => s.startsWith(prefix))
     .map((s) => s.slice(prefix.length).split(".")[0] ?? "");
-  const best = [...new Set(candidates)]
-    .map((c) => ({ c, d: editDistance(c.toLowerCase(), name.toLowerCase()) }))
-    .sort((a, b) => a.d - b.d)[0];
-  return best && best.d <= 2 ? ` (did you mean "${best.c}"?)` : "";
-}
-
-function editDistance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0] ?? 0;
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j] ?? 0;
-      dp[j] = Math.min((dp[j] ?? 0) + 1, (dp[j - 1] ?? 0) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length] ?? 0;
+  const best = closest(name, [...new Set(candidates)]);
+  return best ? ` (did you mean "${best}"?)` : "";
 }
 
 export function getPath(obj: unknown, p: string): unknown {

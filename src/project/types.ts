@@ -76,7 +76,13 @@ export interface ConnectorConfig {
   register?: { statementId?: string };
   deeplink?: DeeplinkSettings;
   aws?: { region?: string; profile?: string };
-  test?: { entities?: string[]; pageBudget?: number; skip?: string[] };
+  test?: {
+    entities?: string[];
+    pageBudget?: number;
+    skip?: string[];
+    settings?: Record<string, string>;
+    apiVersion?: string;
+  };
 }
 
 export type SettingSource = "flag" | "env" | "file" | "default";

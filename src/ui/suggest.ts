@@ -1,0 +1,34 @@
+/** "Did you mean" support shared by config validation and protocol checks. */
+
+/** Levenshtein distance. */
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j] ?? 0;
+      row[j] = Math.min(cur + 1, (row[j - 1] ?? 0) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
+/**
+ * The candidate `name` most likely meant: equal up to case, a singular/plural variant, or within
+ * edit distance `maxDistance` (case-insensitive).
+ */
+export function closest(name: string, candidates: readonly string[], maxDistance = 2): string | undefined {
+  const lower = name.toLowerCase();
+  const sameCase = candidates.find((c) => c.toLowerCase() === lower);
+  if (sameCase) return sameCase;
+  const plural = candidates.find((c) => `${c}s` === name || c === `${name}s`);
+  if (plural) return plural;
+  let best: { c: string; d: number } | undefined;
+  for (const c of candidates) {
+    const d = editDistance(lower, c.toLowerCase());
+    if (d <= maxDistance && (!best || d < best.d)) best = { c, d };
+  }
+  return best?.c;
+}
