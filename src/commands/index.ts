@@ -15,7 +15,10 @@ export const commands: CommandSpec[] = [
         description: "template to use",
         choices: ["appflow-typescript", "appflow-python", "glue-jdbc", "glue-spark", "glue-athena"],
       },
-      { flags: "--name <name>", description: "project name (npm package-name rules; default: the directory name)" },
+      {
+        flags: "--name <name>",
+        description: "project name (npm package-name rules; default: the directory name)",
+      },
       { flags: "--label <label>", description: "AppFlow connector label (default: the name)" },
       { flags: "--description <text>", description: "connector description" },
       {
@@ -23,11 +26,23 @@ export const commands: CommandSpec[] = [
         description: "AppFlow authentication",
         choices: ["oauth2", "apikey", "basic", "none"],
       },
-      { flags: "--owner <name>", description: "AppFlow connector owner (must not start with aws/amazon/appflow)" },
+      {
+        flags: "--owner <name>",
+        description: "AppFlow connector owner (must not start with aws/amazon/appflow)",
+      },
       { flags: "--publisher <name>", description: "Glue publisher name" },
-      { flags: "--class-name <class>", description: "Glue connector class (JDBC driver, Spark format, Athena class)" },
-      { flags: "--sdk <spec>", description: "npm spec of the connectorkit dependency (e.g. file:../connectorkit)" },
-      { flags: "--force", description: "write into a non-empty directory (existing files are never overwritten)" },
+      {
+        flags: "--class-name <class>",
+        description: "Glue connector class (JDBC driver, Spark format, Athena class)",
+      },
+      {
+        flags: "--sdk <spec>",
+        description: "npm spec of the connectorkit dependency (e.g. file:../connectorkit)",
+      },
+      {
+        flags: "--force",
+        description: "write into a non-empty directory (existing files are never overwritten)",
+      },
       { flags: "--skip-install", description: "do not run npm install" },
       { flags: "--no-git", description: "do not create a git repository" },
       { flags: "--list-templates", description: "list the templates and exit" },
@@ -45,8 +60,14 @@ export const commands: CommandSpec[] = [
     summary: "Run one AppFlow request against the project's handler, locally",
     args: ["[request-type]"],
     options: [
-      { flags: "--event <file>", description: "send this event (JSON file, or - for stdin) instead of building one" },
-      { flags: "--entity <id>", description: "entityIdentifier for DescribeEntity, QueryData, RetrieveData, WriteData" },
+      {
+        flags: "--event <file>",
+        description: "send this event (JSON file, or - for stdin) instead of building one",
+      },
+      {
+        flags: "--entity <id>",
+        description: "entityIdentifier for DescribeEntity, QueryData, RetrieveData, WriteData",
+      },
       { flags: "--filter <expr>", description: "QueryData filterExpression" },
       { flags: "--fields <a,b>", description: "selectedFieldNames (comma-separated)" },
       { flags: "--max-results <n>", description: "page size (maxResults; maxResult for ListEntities)" },
@@ -69,6 +90,7 @@ export const commands: CommandSpec[] = [
       { flags: "--setting <key=value>", description: "runtime setting (repeatable)", repeatable: true },
       { flags: "--api-version <v>", description: "apiVersion (default: the first supported one)" },
       { flags: "--timeout <seconds>", description: "local time limit (default: AppFlow's 10 s / 30 s)" },
+      { flags: "--live", description: "call the real API instead of replaying fixtures/http.json" },
     ],
     examples: [
       "connector invoke DescribeConnectorConfiguration",
@@ -102,7 +124,55 @@ export const commands: CommandSpec[] = [
   {
     name: "deeplink",
     summary: "Build the Glue Studio add-connection deep link",
+    options: [
+      {
+        flags: "--name <name>",
+        description:
+          "connectorName: display name, letters, digits and spaces (default: deeplink.connectorName)",
+      },
+      {
+        flags: "--type <type>",
+        description: "connectorType: Jdbc, Spark or Athena, any casing (default: from glue.connectorType)",
+      },
+      {
+        flags: "--description <text>",
+        description:
+          "connectorDescription: letters, digits, spaces and . , ; (default: deeplink.connectorDescription, then glue.description)",
+      },
+      {
+        flags: "--url <image-url>",
+        description:
+          "connectorUrl: https://709825985650.dkr.ecr.us-east-1.amazonaws.com/<repository>:<tag> (default: deeplink.connectorUrl)",
+      },
+      {
+        flags: "--connector-version <version>",
+        description: "connectorVersion (default: deeplink.connectorVersion, then version)",
+      },
+      { flags: "--class-name <class>", description: "connectorClassName (default: glue.className)" },
+      {
+        flags: "--jdbc-url <title=template>",
+        description:
+          "a JDBC URL template, split at the first '='; repeat in display order; replaces deeplink.jdbcUrlTemplates",
+        repeatable: true,
+      },
+      {
+        flags: "--delimiter <chars>",
+        description: "JDBC URL parameter delimiter, e.g. ';' (default: deeplink.paramsDelimiter)",
+      },
+      {
+        flags: "--region <region>",
+        description: "add ?region=<region> so the console opens in that region (default: deeplink.region)",
+      },
+      { flags: "--strict", description: "treat AWS's style rules as errors (exit 2), not warnings" },
+      {
+        flags: "--markdown",
+        description: "print the Marketplace usage-instructions sentence instead of the link",
+      },
+      { flags: "--open", description: "also open the link in the browser (xdg-open, open)" },
+      { flags: "--parse <url>", description: "decode a deep link back to its fields and check it" },
+    ],
     examples: ["connector deeplink", "connector deeplink --parse '<url>'"],
+    load: () => import("./deeplink.js"),
   },
   {
     name: "filter",

@@ -1,9 +1,17 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { normalizeRequestType } from "../conformance/events.js";
-import { type InvokeResult, invokeChecked, openLocalConnector, prepareEvent } from "../conformance/local.js";
-import { loadProject } from "../project/index.js";
+import { installFetchReplay, loadFixtures } from "../conformance/http.js";
+import {
+  type InvokeResult,
+  invokeChecked,
+  type LocalConnector,
+  openLocalConnector,
+  prepareEvent,
+} from "../conformance/local.js";
+import { loadProject, type Project } from "../project/index.js";
 import { CliError, ExitCode } from "../ui/errors.js";
+import type { Reporter } from "../ui/reporter.js";
 import type { CommandContext } from "./context.js";
 
 export async function run(ctx: CommandContext, args: string[], options: Record<string, unknown>) {
@@ -50,7 +58,19 @@ export async function run(ctx: CommandContext, args: string[], options: Record<s
       });
     }
     const timeoutMs = options.timeout !== undefined ? positiveInt(options.timeout, "--timeout") * 1000 : undefined;
-    const result = await invokeChecked(connector.runner, event, timeoutMs);
+    const replay = options.live ? undefined : await startReplay(project, connector, reporter);
+    let result: InvokeResult;
+    try {
+      result = await invokeChecked(connector.runner, event, timeoutMs);
+    } finally {
+      replay?.restore();
+    }
+    if (replay && replay.unmatched.length > 0) {
+      reporter.warn(
+        `no recorded exchange for: ${replay.unmatched.join("; ")}. Use --live to call the API, or record ` +
+          "the exchanges with `connector test --record`.",
+      );
+    }
     for (const line of result.logs) reporter.debug(`handler: ${line}`);
     if (globals.verbose) reporter.debug(`event: ${JSON.stringify(event)}`);
     if (result.status === "ok" || result.status === "failed") {
@@ -66,6 +86,19 @@ export async function run(ctx: CommandContext, args: string[], options: Record<s
   } finally {
     await connector.runner.close();
   }
+}
+
+/**
+ * TypeScript connectors run in this process, so their HTTP calls can be served from the recorded
+ * fixtures (the default when the file exists; `--live` calls the real API).
+ */
+async function startReplay(project: Project, connector: LocalConnector, reporter: Reporter) {
+  if (connector.language !== "typescript") return undefined;
+  const file = project.resolve(project.get<string>("test.fixtures") ?? "fixtures/http.json");
+  const fixtures = await loadFixtures(file);
+  if (!fixtures) return undefined;
+  reporter.info(`HTTP replayed from ${path.relative(project.root, file)} (--live to call the API)`);
+  return installFetchReplay(fixtures, connector.secrets.values);
 }
 
 function errorCode(r: InvokeResult): string {

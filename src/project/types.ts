@@ -82,6 +82,7 @@ export interface ConnectorConfig {
     skip?: string[];
     settings?: Record<string, string>;
     apiVersion?: string;
+    fixtures?: string;
   };
 }
 

@@ -67,6 +67,7 @@ function outputName(segment: string): string {
   if (segment === "_gitignore") return ".gitignore";
   if (segment === "_github") return ".github";
   if (segment === "_npmrc") return ".npmrc";
+  if (segment === "_connector") return ".connector";
   return segment.endsWith(".hbs") ? segment.slice(0, -4) : segment;
 }
 
@@ -108,7 +109,9 @@ export async function renderTemplate(dir: string, vars: Record<string, unknown>)
         .join("/");
       const raw = await readFile(src);
       const content = e.name.endsWith(".hbs") ? Buffer.from(render(raw.toString("utf8"), vars), "utf8") : raw;
-      files.push({ path: outPath, content, mode: st.mode & 0o111 ? 0o755 : 0o644 });
+      // Local secrets (.connector/) are readable by the owner only.
+      const mode = outPath.startsWith(".connector/") ? 0o600 : st.mode & 0o111 ? 0o755 : 0o644;
+      files.push({ path: outPath, content, mode });
     }
   };
   await walk("");
