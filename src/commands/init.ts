@@ -7,8 +7,8 @@ import {
   type TemplateVariable,
   validateAnswer,
 } from "../scaffold/index.js";
-import { isEmptyDir } from "../scaffold/render.js";
 import { runPostSteps } from "../scaffold/post.js";
+import { isEmptyDir } from "../scaffold/render.js";
 import { CliError, ExitCode } from "../ui/errors.js";
 import { VERSION } from "../version.js";
 import type { CommandContext } from "./context.js";
@@ -107,7 +107,8 @@ export async function run(ctx: CommandContext, args: string[], options: Record<s
   const next = nextSteps(manifest.kind, manifest.language, rel, install);
   reporter.result("init", { ...result, postSteps: post, next }, () => {
     const lines = [`Created ${manifest.name} project in ${rel} (${result.written.length} files).`];
-    if (result.skipped.length) lines.push(`Kept ${result.skipped.length} existing files: ${result.skipped.join(", ")}`);
+    if (result.skipped.length)
+      lines.push(`Kept ${result.skipped.length} existing files: ${result.skipped.join(", ")}`);
     lines.push("", "Next:", ...next.map((n) => `  ${n}`));
     return lines.join("\n");
   });
@@ -134,10 +135,21 @@ async function ask(prompts: Prompts, v: TemplateVariable, def: string | undefine
 function nextSteps(kind: string, language: string | undefined, dir: string, installed: boolean): string[] {
   const cd = dir === "." ? [] : [`cd ${dir}`];
   if (kind === "glue") {
-    return [...cd, "# put your driver jars in jars/ (or build the skeleton: see README.md)", "connector test", "connector package", "connector deeplink"];
+    return [
+      ...cd,
+      "# put your driver jars in jars/ (or build the skeleton: see README.md)",
+      "connector test",
+      "connector package",
+      "connector deeplink",
+    ];
   }
   if (language === "python") {
-    return [...cd, "pip install -r requirements.txt --target package", "connector invoke DescribeConnectorConfiguration", "connector test"];
+    return [
+      ...cd,
+      "pip install -r requirements.txt --target package",
+      "connector invoke DescribeConnectorConfiguration",
+      "connector test",
+    ];
   }
   return [
     ...cd,

@@ -47,7 +47,9 @@ export async function run(ctx: CommandContext, args: string[], options: Record<s
         ...(typeof options.fields === "string" ? { fields: list(options.fields) } : {}),
         ...(typeof options.ids === "string" ? { ids: list(options.ids) } : {}),
         ...(typeof options.idField === "string" ? { idField: options.idField } : {}),
-        ...(options.maxResults !== undefined ? { maxResults: positiveInt(options.maxResults, "--max-results") } : {}),
+        ...(options.maxResults !== undefined
+          ? { maxResults: positiveInt(options.maxResults, "--max-results") }
+          : {}),
         ...(typeof options.nextToken === "string" ? { nextToken: options.nextToken } : {}),
         ...(typeof options.operation === "string" ? { operation: options.operation } : {}),
         ...(typeof options.records === "string"
@@ -57,7 +59,8 @@ export async function run(ctx: CommandContext, args: string[], options: Record<s
         ...(typeof options.scope === "string" ? { scope: options.scope } : {}),
       });
     }
-    const timeoutMs = options.timeout !== undefined ? positiveInt(options.timeout, "--timeout") * 1000 : undefined;
+    const timeoutMs =
+      options.timeout !== undefined ? positiveInt(options.timeout, "--timeout") * 1000 : undefined;
     const replay = options.live ? undefined : await startReplay(project, connector, reporter);
     let result: InvokeResult;
     try {
@@ -74,10 +77,16 @@ export async function run(ctx: CommandContext, args: string[], options: Record<s
     for (const line of result.logs) reporter.debug(`handler: ${line}`);
     if (globals.verbose) reporter.debug(`event: ${JSON.stringify(event)}`);
     if (result.status === "ok" || result.status === "failed") {
-      if (result.status === "failed") reporter.warn(`the connector answered isSuccess: false (${errorCode(result)})`);
+      if (result.status === "failed")
+        reporter.warn(`the connector answered isSuccess: false (${errorCode(result)})`);
       reporter.result(
         "invoke",
-        { requestType: result.requestType, status: result.status, durationMs: result.durationMs, response: result.response },
+        {
+          requestType: result.requestType,
+          status: result.status,
+          durationMs: result.durationMs,
+          response: result.response,
+        },
         () => JSON.stringify(result.response, null, 2),
       );
       return ExitCode.Ok;
@@ -108,20 +117,33 @@ function errorCode(r: InvokeResult): string {
 
 function handlerProblem(r: InvokeResult): CliError {
   const type = r.requestType.replace(/Request$/, "");
-  const details = { requestType: r.requestType, durationMs: r.durationMs, issues: r.issues, response: r.response };
+  const details = {
+    requestType: r.requestType,
+    durationMs: r.durationMs,
+    issues: r.issues,
+    response: r.response,
+  };
   if (r.status === "timeout") {
-    return new CliError("HANDLER_TIMEOUT", `${type} did not answer within ${r.limitMs / 1000} s (AppFlow's limit).`, {
-      hint: "AppFlow gives configuration and metadata calls 10 s and data calls 30 s; use --timeout to change the local limit.",
-      exitCode: ExitCode.ChecksFailed,
-      details,
-    });
+    return new CliError(
+      "HANDLER_TIMEOUT",
+      `${type} did not answer within ${r.limitMs / 1000} s (AppFlow's limit).`,
+      {
+        hint: "AppFlow gives configuration and metadata calls 10 s and data calls 30 s; use --timeout to change the local limit.",
+        exitCode: ExitCode.ChecksFailed,
+        details,
+      },
+    );
   }
   if (r.status === "threw") {
-    return new CliError("HANDLER_THREW", `${type} threw ${r.error?.name ?? "an error"}: ${r.error?.message ?? ""}`, {
-      hint: "Return {isSuccess: false, errorDetails} (or throw a ConnectorError with createHandler) instead: AppFlow reports a thrown error only as 'no valid response'.",
-      exitCode: ExitCode.ChecksFailed,
-      details: { ...details, stack: r.error?.stack },
-    });
+    return new CliError(
+      "HANDLER_THREW",
+      `${type} threw ${r.error?.name ?? "an error"}: ${r.error?.message ?? ""}`,
+      {
+        hint: "Return {isSuccess: false, errorDetails} (or throw a ConnectorError with createHandler) instead: AppFlow reports a thrown error only as 'no valid response'.",
+        exitCode: ExitCode.ChecksFailed,
+        details: { ...details, stack: r.error?.stack },
+      },
+    );
   }
   const first = r.issues[0];
   return new CliError(
@@ -147,16 +169,22 @@ async function readEvent(source: string, cwd: string, stdin: NodeJS.ReadableStre
     try {
       text = await readFile(path.resolve(cwd, source), "utf8");
     } catch {
-      throw new CliError("FILE_NOT_FOUND", `Cannot read the event file ${source}.`, { hint: "Check the path." });
+      throw new CliError("FILE_NOT_FOUND", `Cannot read the event file ${source}.`, {
+        hint: "Check the path.",
+      });
     }
   }
   let event: unknown;
   try {
     event = JSON.parse(text);
   } catch (error) {
-    throw new CliError("INVALID_JSON", `The event (${source === "-" ? "stdin" : source}) is not valid JSON: ${(error as Error).message}`, {
-      hint: "Pass one JSON object with a type field.",
-    });
+    throw new CliError(
+      "INVALID_JSON",
+      `The event (${source === "-" ? "stdin" : source}) is not valid JSON: ${(error as Error).message}`,
+      {
+        hint: "Pass one JSON object with a type field.",
+      },
+    );
   }
   if (typeof event !== "object" || event === null || typeof (event as { type?: unknown }).type !== "string") {
     throw new CliError("INVALID_EVENT", "The event must be a JSON object with a string `type`.", {

@@ -16,7 +16,11 @@ export function normalizeRequestType(name: string): string {
   const wanted = name.toLowerCase().replace(/request$/, "");
   const match = REQUEST_TYPES.find((t) => t.toLowerCase().replace(/request$/, "") === wanted);
   if (match) return match;
-  const near = closest(name, REQUEST_TYPES.map((t) => t.replace(/Request$/, "")), 4);
+  const near = closest(
+    name,
+    REQUEST_TYPES.map((t) => t.replace(/Request$/, "")),
+    4,
+  );
   throw new CliError("UNKNOWN_REQUEST_TYPE", `"${name}" is not an AppFlow request type.`, {
     hint: `${near ? `Did you mean ${near}? ` : ""}Types: ${REQUEST_TYPES.map((t) => t.replace(/Request$/, "")).join(", ")}.`,
   });
@@ -86,7 +90,11 @@ export function buildEvent(type: string, ctx: ContextInputs, o: EventOptions): A
         authenticationType: ctx.secrets.authenticationType,
       };
     case "ValidateCredentialsRequest":
-      return { type, credentials: credentials(ctx.label, ctx.secrets), connectorRuntimeSettings: ctx.settings };
+      return {
+        type,
+        credentials: credentials(ctx.label, ctx.secrets),
+        connectorRuntimeSettings: ctx.settings,
+      };
     case "ListEntitiesRequest":
       return {
         type,

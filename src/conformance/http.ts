@@ -71,7 +71,11 @@ export interface ReplayRequest {
   body: unknown;
 }
 
-export function findExchange(fixtures: FixtureFile, req: ReplayRequest, markers: string[]): Exchange | undefined {
+export function findExchange(
+  fixtures: FixtureFile,
+  req: ReplayRequest,
+  markers: string[],
+): Exchange | undefined {
   const ignore = fixtures.match?.ignoreQueryParams ?? [];
   const url = normalizeUrl(req.url, ignore);
   const headerText = Object.values(req.headers).join("\n");

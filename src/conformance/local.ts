@@ -1,7 +1,13 @@
 import path from "node:path";
 import type { Project } from "../project/index.js";
 import { CliError } from "../ui/errors.js";
-import { type AppflowEvent, appflowLimitMs, buildEvent, type ContextInputs, type EventOptions } from "./events.js";
+import {
+  type AppflowEvent,
+  appflowLimitMs,
+  buildEvent,
+  type ContextInputs,
+  type EventOptions,
+} from "./events.js";
 import { createNodeRunner, createPythonRunner, type HandlerRunner, type RawInvocation } from "./runners.js";
 import { type LocalSecrets, readLocalSecrets } from "./secrets-file.js";
 import { checkResponseShape, type ShapeIssue } from "./shape.js";
@@ -20,12 +26,17 @@ export interface InvokeResult {
 }
 
 /** Runs one event and checks the answer against the protocol's response shape. */
-export async function invokeChecked(runner: HandlerRunner, event: AppflowEvent, timeoutMs?: number): Promise<InvokeResult> {
+export async function invokeChecked(
+  runner: HandlerRunner,
+  event: AppflowEvent,
+  timeoutMs?: number,
+): Promise<InvokeResult> {
   const limitMs = timeoutMs ?? appflowLimitMs(event.type);
   const raw = await runner.invoke(event, limitMs);
   const base = { requestType: event.type, durationMs: Math.round(raw.durationMs), limitMs, logs: raw.logs };
   if (raw.status === "timeout") return { ...base, status: "timeout", issues: [] };
-  if (raw.status === "threw") return { ...base, status: "threw", issues: [], ...(raw.error ? { error: raw.error } : {}) };
+  if (raw.status === "threw")
+    return { ...base, status: "threw", issues: [], ...(raw.error ? { error: raw.error } : {}) };
   const issues = checkResponseShape(event.type, raw.response);
   const failed = (raw.response as { isSuccess?: unknown } | null)?.isSuccess === false;
   return {
@@ -54,7 +65,10 @@ export interface OpenOptions {
 }
 
 /** Opens the project's handler: the built bundle in-process, or the Python handler in a subprocess. */
-export async function openLocalConnector(project: Project, options: OpenOptions = {}): Promise<LocalConnector> {
+export async function openLocalConnector(
+  project: Project,
+  options: OpenOptions = {},
+): Promise<LocalConnector> {
   const cfg = project.config;
   if (cfg.kind !== "appflow" || !cfg.appflow) {
     throw new CliError("NOT_APPFLOW", `${project.file ?? project.root} is a ${cfg.kind} project.`, {
@@ -63,7 +77,9 @@ export async function openLocalConnector(project: Project, options: OpenOptions 
   }
   const label = cfg.appflow.label;
   const language = project.get<"typescript" | "python">("appflow.language") ?? "typescript";
-  const secretsPath = project.resolve(project.get<string>("appflow.secretsFile") ?? ".connector/secrets.json");
+  const secretsPath = project.resolve(
+    project.get<string>("appflow.secretsFile") ?? ".connector/secrets.json",
+  );
   const secrets = await readLocalSecrets(secretsPath);
   const handler = project.get<string>("appflow.handler") ?? "index.handler";
   let runner: HandlerRunner;
@@ -98,7 +114,10 @@ export async function openLocalConnector(project: Project, options: OpenOptions 
 export async function contextInputs(c: LocalConnector): Promise<ContextInputs> {
   let apiVersion = c.apiVersion;
   if (!apiVersion) {
-    const r = await invokeChecked(c.runner, buildEvent("DescribeConnectorConfigurationRequest", base(c, "?"), {}));
+    const r = await invokeChecked(
+      c.runner,
+      buildEvent("DescribeConnectorConfigurationRequest", base(c, "?"), {}),
+    );
     const versions = (r.response as { supportedApiVersions?: unknown } | undefined)?.supportedApiVersions;
     apiVersion = Array.isArray(versions) && typeof versions[0] === "string" ? versions[0] : "v1";
   }
@@ -113,15 +132,26 @@ function base(c: LocalConnector, apiVersion: string): ContextInputs {
  * Builds the event for `type` like AppFlow does: data requests carry the entity definition, which
  * AppFlow takes from DescribeEntity, so this calls DescribeEntity first.
  */
-export async function prepareEvent(c: LocalConnector, type: string, options: EventOptions): Promise<AppflowEvent> {
+export async function prepareEvent(
+  c: LocalConnector,
+  type: string,
+  options: EventOptions,
+): Promise<AppflowEvent> {
   const ctx = await contextInputs(c);
   if (["QueryDataRequest", "RetrieveDataRequest", "WriteDataRequest"].includes(type) && options.entity) {
-    const d = await invokeChecked(c.runner, buildEvent("DescribeEntityRequest", ctx, { entity: options.entity }));
+    const d = await invokeChecked(
+      c.runner,
+      buildEvent("DescribeEntityRequest", ctx, { entity: options.entity }),
+    );
     const def = (d.response as { entityDefinition?: unknown } | undefined)?.entityDefinition;
     if (d.status !== "ok" || !def) {
-      throw new CliError("DESCRIBE_ENTITY_FAILED", `DescribeEntity for "${options.entity}" did not succeed (${d.status}).`, {
-        hint: `Run \`connector invoke DescribeEntity --entity ${options.entity}\` to see why.`,
-      });
+      throw new CliError(
+        "DESCRIBE_ENTITY_FAILED",
+        `DescribeEntity for "${options.entity}" did not succeed (${d.status}).`,
+        {
+          hint: `Run \`connector invoke DescribeEntity --entity ${options.entity}\` to see why.`,
+        },
+      );
     }
     ctx.entityDefinition = def;
   }

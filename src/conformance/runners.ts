@@ -50,15 +50,24 @@ export async function createNodeRunner(options: NodeRunnerOptions): Promise<Hand
   try {
     mod = (await import(url)) as Record<string, unknown>;
   } catch (error) {
-    throw new CliError("BUNDLE_LOAD_FAILED", `Loading ${options.bundle} failed: ${(error as Error).message}`, {
-      hint: "Rebuild the connector; the bundle must be importable by Node.js 20 or later.",
-    });
+    throw new CliError(
+      "BUNDLE_LOAD_FAILED",
+      `Loading ${options.bundle} failed: ${(error as Error).message}`,
+      {
+        hint: "Rebuild the connector; the bundle must be importable by Node.js 20 or later.",
+      },
+    );
   }
-  const exported = mod[options.exportName] ?? (mod.default as Record<string, unknown> | undefined)?.[options.exportName];
+  const exported =
+    mod[options.exportName] ?? (mod.default as Record<string, unknown> | undefined)?.[options.exportName];
   if (typeof exported !== "function") {
-    throw new CliError("HANDLER_NOT_FOUND", `${options.bundle} does not export a function "${options.exportName}".`, {
-      hint: `Export it (export const ${options.exportName} = createHandler(...)) or fix appflow.handler in connector.json.`,
-    });
+    throw new CliError(
+      "HANDLER_NOT_FOUND",
+      `${options.bundle} does not export a function "${options.exportName}".`,
+      {
+        hint: `Export it (export const ${options.exportName} = createHandler(...)) or fix appflow.handler in connector.json.`,
+      },
+    );
   }
   const handler = exported as (event: unknown, context: unknown) => unknown;
   const g = globalThis as Record<symbol, unknown>;
@@ -87,7 +96,12 @@ export async function createNodeRunner(options: NodeRunnerOptions): Promise<Hand
             timer = setTimeout(() => reject(new TimeoutSignal()), timeoutMs);
           }),
         ]);
-        return { status: "ok", response: jsonRoundTrip(result), durationMs: performance.now() - started, logs };
+        return {
+          status: "ok",
+          response: jsonRoundTrip(result),
+          durationMs: performance.now() - started,
+          logs,
+        };
       } catch (error) {
         const durationMs = performance.now() - started;
         if (error instanceof TimeoutSignal) return { status: "timeout", durationMs, logs };
@@ -113,7 +127,11 @@ function jsonRoundTrip(value: unknown): unknown {
 
 function errorInfo(error: unknown): { name: string; message: string; stack?: string } {
   if (error instanceof Error) {
-    return { name: error.name, message: redact(error.message), ...(error.stack ? { stack: redact(error.stack) } : {}) };
+    return {
+      name: error.name,
+      message: redact(error.message),
+      ...(error.stack ? { stack: redact(error.stack) } : {}),
+    };
   }
   return { name: "NonError", message: redact(String(error)) };
 }
@@ -218,7 +236,11 @@ export async function createPythonRunner(options: PythonRunnerOptions): Promise<
   const start = async () => {
     buffer = "";
     stderr = [];
-    const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), PYTHONUNBUFFERED: "1", PYTHONDONTWRITEBYTECODE: "1" };
+    const env: NodeJS.ProcessEnv = {
+      ...(options.env ?? process.env),
+      PYTHONUNBUFFERED: "1",
+      PYTHONDONTWRITEBYTECODE: "1",
+    };
     if (options.secretsFile) env.CONNECTORKIT_SECRETS_FILE = options.secretsFile;
     const proc = spawn(
       options.python ?? "python3",
@@ -256,9 +278,13 @@ export async function createPythonRunner(options: PythonRunnerOptions): Promise<
     const parsed = ready ? (JSON.parse(ready) as { ready: boolean; error?: { message: string } }) : undefined;
     if (!parsed?.ready) {
       const reason = parsed?.error?.message ?? (stderr.join("").trim() || "python3 exited");
-      throw new CliError("PYTHON_HANDLER_LOAD_FAILED", `Cannot import the Python handler ${options.handler}: ${reason}`, {
-        hint: "Check appflow.handler in connector.json and that dependencies are installed (pip install -r requirements.txt --target package).",
-      });
+      throw new CliError(
+        "PYTHON_HANDLER_LOAD_FAILED",
+        `Cannot import the Python handler ${options.handler}: ${reason}`,
+        {
+          hint: "Check appflow.handler in connector.json and that dependencies are installed (pip install -r requirements.txt --target package).",
+        },
+      );
     }
   };
 
@@ -297,14 +323,23 @@ export async function createPythonRunner(options: PythonRunnerOptions): Promise<
         child?.kill("SIGKILL");
         child = undefined;
         if (alive) return { status: "timeout", durationMs, logs };
-        return { status: "threw", error: { name: "ProcessExited", message: "python3 exited" }, durationMs, logs };
+        return {
+          status: "threw",
+          error: { name: "ProcessExited", message: "python3 exited" },
+          durationMs,
+          logs,
+        };
       }
       const msg = JSON.parse(line) as { ok: boolean; response?: unknown; error?: RawInvocation["error"] };
       if (msg.ok) return { status: "ok", response: msg.response ?? null, durationMs, logs };
       const err = msg.error ?? { name: "Error", message: "unknown" };
       return {
         status: "threw",
-        error: { name: err.name, message: redact(err.message), ...(err.stack ? { stack: redact(err.stack) } : {}) },
+        error: {
+          name: err.name,
+          message: redact(err.message),
+          ...(err.stack ? { stack: redact(err.stack) } : {}),
+        },
         durationMs,
         logs,
       };

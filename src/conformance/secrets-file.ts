@@ -58,7 +58,12 @@ export async function readLocalSecrets(file: string): Promise<LocalSecrets> {
 
 export function inferAuthType(values: Record<string, string>): LocalAuthType | null {
   const declared = values.authenticationType;
-  if (declared === "BasicAuth" || declared === "ApiKey" || declared === "OAuth2" || declared === "CustomAuth") {
+  if (
+    declared === "BasicAuth" ||
+    declared === "ApiKey" ||
+    declared === "OAuth2" ||
+    declared === "CustomAuth"
+  ) {
     return declared;
   }
   if ("customAuthenticationType" in values) return "CustomAuth";

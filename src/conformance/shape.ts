@@ -81,7 +81,15 @@ export const FIELD_DATA_TYPES = [
   "List",
 ] as const;
 const WRITE_OPS = ["INSERT", "UPDATE", "UPSERT", "DELETE"] as const;
-const TIME_UNITS = ["NANOSECONDS", "MICROSECONDS", "MILLISECONDS", "SECONDS", "MINUTES", "HOURS", "DAYS"] as const;
+const TIME_UNITS = [
+  "NANOSECONDS",
+  "MICROSECONDS",
+  "MILLISECONDS",
+  "SECONDS",
+  "MINUTES",
+  "HOURS",
+  "DAYS",
+] as const;
 
 const errorDetails = O({ errorCode: E(ERROR_CODES, true), errorMessage: S(true), retryAfterSeconds: I() });
 const cacheControl = O({ timeToLive: I(true), timeToLiveUnit: E(TIME_UNITS) });
@@ -128,7 +136,11 @@ const field = O({
   filterOperators: A(E(CONNECTOR_OPERATORS, true)),
   customProperties: stringMap,
 });
-const entityDefinition = O({ entity: { ...entity, req: true, nullable: false }, fields: A(field, true), customProperties: stringMap });
+const entityDefinition = O({
+  entity: { ...entity, req: true, nullable: false },
+  fields: A(field, true),
+  customProperties: stringMap,
+});
 const authParameter = O({
   key: S(true),
   required: B(true),
@@ -235,13 +247,19 @@ export function checkResponseShape(requestType: string, response: unknown): Shap
   }
   const top: Record<string, Spec> = {};
   for (const [k, spec] of Object.entries(fields)) {
-    top[k] = failed && k !== "isSuccess" && k !== "errorDetails" ? { ...spec, req: false, nullable: true } : spec;
+    top[k] =
+      failed && k !== "isSuccess" && k !== "errorDetails" ? { ...spec, req: false, nullable: true } : spec;
   }
   checkObject(r, top, "", issues);
   return issues;
 }
 
-function checkObject(obj: Record<string, unknown>, fields: Record<string, Spec>, path: string, issues: ShapeIssue[]) {
+function checkObject(
+  obj: Record<string, unknown>,
+  fields: Record<string, Spec>,
+  path: string,
+  issues: ShapeIssue[],
+) {
   for (const [key, spec] of Object.entries(fields)) {
     check(obj[key], spec, path ? `${path}.${key}` : key, issues, key in obj);
   }
@@ -267,13 +285,16 @@ function check(value: unknown, spec: Spec, path: string, issues: ShapeIssue[], p
     case "any":
       return;
     case "string":
-      if (typeof value !== "string") issues.push({ path, message: `must be a string, got ${describe(value)}` });
+      if (typeof value !== "string")
+        issues.push({ path, message: `must be a string, got ${describe(value)}` });
       return;
     case "boolean":
-      if (typeof value !== "boolean") issues.push({ path, message: `must be true or false, got ${describe(value)}` });
+      if (typeof value !== "boolean")
+        issues.push({ path, message: `must be true or false, got ${describe(value)}` });
       return;
     case "integer":
-      if (!Number.isInteger(value)) issues.push({ path, message: `must be an integer, got ${describe(value)}` });
+      if (!Number.isInteger(value))
+        issues.push({ path, message: `must be an integer, got ${describe(value)}` });
       return;
     case "number":
       if (typeof value !== "number" || !Number.isFinite(value)) {

@@ -1,6 +1,6 @@
 import path from "node:path";
-import type { ProgressListener } from "../ui/reporter.js";
 import { CliError } from "../ui/errors.js";
+import type { ProgressListener } from "../ui/reporter.js";
 import {
   checkAppflowLabel,
   checkNpmName,
@@ -9,7 +9,14 @@ import {
   pascalCase,
   pythonPackageFor,
 } from "./names.js";
-import { readManifest, renderTemplate, type TemplateManifest, type TemplateVariable, templatesRoot, writeProject } from "./render.js";
+import {
+  readManifest,
+  renderTemplate,
+  type TemplateManifest,
+  type TemplateVariable,
+  templatesRoot,
+  writeProject,
+} from "./render.js";
 
 export { checkAppflowLabel, checkNpmName } from "./names.js";
 export { listTemplates, type TemplateManifest, type TemplateVariable, templatesRoot } from "./render.js";
@@ -80,7 +87,9 @@ export function resolveDefault(v: TemplateVariable, known: Record<string, string
   return v.default.replace(/\{\{(\w+)\}\}/g, (_, key: string) => known[key] ?? "");
 }
 
-export async function loadTemplateManifest(name: string): Promise<{ manifest: TemplateManifest; dir: string }> {
+export async function loadTemplateManifest(
+  name: string,
+): Promise<{ manifest: TemplateManifest; dir: string }> {
   const root = templatesRoot();
   const dir = path.join(root, name);
   try {
@@ -103,7 +112,8 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
   const vars: Record<string, string> = {};
   const problems: string[] = [];
   for (const v of manifest.variables) {
-    const value = options.answers[v.name] ?? resolveDefault(v, { ...derivedNames(vars.name ?? ""), ...vars }) ?? "";
+    const value =
+      options.answers[v.name] ?? resolveDefault(v, { ...derivedNames(vars.name ?? ""), ...vars }) ?? "";
     const problem = validateAnswer(v, value);
     if (problem) problems.push(v.flag ? `${v.flag}: ${problem}` : problem);
     vars[v.name] = value;

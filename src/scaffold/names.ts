@@ -17,11 +17,49 @@ export function checkAppflowLabel(label: string): string | undefined {
 }
 
 const NODE_BUILTINS = new Set([
-  "assert", "buffer", "child_process", "cluster", "console", "constants", "crypto", "dgram", "dns", "domain",
-  "events", "fs", "http", "https", "module", "net", "os", "path", "process", "punycode", "querystring",
-  "readline", "repl", "stream", "string_decoder", "sys", "timers", "tls", "tty", "url", "util", "v8", "vm",
-  "worker_threads", "zlib", "http2", "inspector", "perf_hooks", "async_hooks", "trace_events", "wasi",
-  "diagnostics_channel", "test",
+  "assert",
+  "buffer",
+  "child_process",
+  "cluster",
+  "console",
+  "constants",
+  "crypto",
+  "dgram",
+  "dns",
+  "domain",
+  "events",
+  "fs",
+  "http",
+  "https",
+  "module",
+  "net",
+  "os",
+  "path",
+  "process",
+  "punycode",
+  "querystring",
+  "readline",
+  "repl",
+  "stream",
+  "string_decoder",
+  "sys",
+  "timers",
+  "tls",
+  "tty",
+  "url",
+  "util",
+  "v8",
+  "vm",
+  "worker_threads",
+  "zlib",
+  "http2",
+  "inspector",
+  "perf_hooks",
+  "async_hooks",
+  "trace_events",
+  "wasi",
+  "diagnostics_channel",
+  "test",
 ]);
 
 export const NPM_NAME_RULE =
@@ -56,7 +94,10 @@ export function functionNameFor(label: string): string {
 /** A Python package (module) name derived from a project name. */
 export function pythonPackageFor(name: string): string {
   const bare = name.replace(/^@[^/]+\//, "");
-  const snake = bare.replace(/[^a-zA-Z0-9]+/g, "_").replace(/^_+|_+$/g, "").toLowerCase();
+  const snake = bare
+    .replace(/[^a-zA-Z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "")
+    .toLowerCase();
   return /^[a-z]/.test(snake) ? snake : `connector_${snake}`;
 }
 

@@ -30,7 +30,12 @@ export async function runPostSteps(options: PostStepOptions): Promise<PostStepRe
   if (!options.install) {
     results.push({ step: "npm-install", status: "skipped", reason: "--skip-install" });
   } else {
-    emit({ type: "step", id: "npm-install", status: "start", title: "Installing dependencies (npm install)" });
+    emit({
+      type: "step",
+      id: "npm-install",
+      status: "start",
+      title: "Installing dependencies (npm install)",
+    });
     const r = await execa("npm", ["install", "--no-audit", "--no-fund"], {
       cwd: options.target,
       env,
@@ -42,7 +47,12 @@ export async function runPostSteps(options: PostStepOptions): Promise<PostStepRe
       emit({ type: "step", id: "npm-install", status: "done", title: "Installed dependencies" });
     } else {
       const reason = tail(r.all ?? String(r.message));
-      results.push({ step: "npm-install", status: "failed", reason, rerun: `cd ${options.target} && npm install` });
+      results.push({
+        step: "npm-install",
+        status: "failed",
+        reason,
+        rerun: `cd ${options.target} && npm install`,
+      });
       emit({ type: "step", id: "npm-install", status: "fail", title: "npm install failed" });
     }
   }
@@ -56,14 +66,21 @@ export async function runPostSteps(options: PostStepOptions): Promise<PostStepRe
     results.push({ step: "git-init", status: "skipped", reason: "git is not installed" });
     return results;
   }
-  const inside = await execa("git", ["rev-parse", "--is-inside-work-tree"], { cwd: options.target, reject: false, env });
+  const inside = await execa("git", ["rev-parse", "--is-inside-work-tree"], {
+    cwd: options.target,
+    reject: false,
+    env,
+  });
   if (inside.exitCode === 0 && inside.stdout.trim() === "true") {
     results.push({ step: "git-init", status: "skipped", reason: "already inside a git work tree" });
     return results;
   }
   emit({ type: "step", id: "git-init", status: "start", title: "Creating a git repository" });
   const identity = await execa("git", ["config", "user.email"], { cwd: options.target, reject: false, env });
-  const who = identity.exitCode === 0 ? [] : ["-c", "user.name=connectorkit", "-c", "user.email=connectorkit@localhost"];
+  const who =
+    identity.exitCode === 0
+      ? []
+      : ["-c", "user.name=connectorkit", "-c", "user.email=connectorkit@localhost"];
   const steps: string[][] = [
     ["init", "-q"],
     ["add", "-A"],
@@ -83,7 +100,12 @@ export async function runPostSteps(options: PostStepOptions): Promise<PostStepRe
     }
   }
   results.push({ step: "git-init", status: "done" });
-  emit({ type: "step", id: "git-init", status: "done", title: "Created a git repository with a first commit" });
+  emit({
+    type: "step",
+    id: "git-init",
+    status: "done",
+    title: "Created a git repository with a first commit",
+  });
   return results;
 }
 

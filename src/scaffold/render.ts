@@ -87,7 +87,8 @@ export async function renderTemplate(dir: string, vars: Record<string, unknown>)
   const partials = path.join(path.dirname(dir), "_partials");
   if (existsSync(partials)) {
     for (const f of await readdir(partials)) {
-      if (f.endsWith(".hbs")) hb.registerPartial(f.slice(0, -4), await readFile(path.join(partials, f), "utf8"));
+      if (f.endsWith(".hbs"))
+        hb.registerPartial(f.slice(0, -4), await readFile(path.join(partials, f), "utf8"));
     }
   }
   const render: Render = (source, v) => hb.compile(source, { strict: true, noEscape: true })(v);

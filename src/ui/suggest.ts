@@ -23,8 +23,15 @@ export function closest(name: string, candidates: readonly string[], maxDistance
   const lower = name.toLowerCase();
   const sameCase = candidates.find((c) => c.toLowerCase() === lower);
   if (sameCase) return sameCase;
-  const plural = candidates.find((c) => `${c}s` === name || c === `${name}s`);
+  const stem = (w: string) => w.toLowerCase().replace(/ies$/, "y").replace(/s$/, "");
+  const plural = candidates.find((c) => stem(c) === stem(name));
   if (plural) return plural;
+  // A name cut short or extended (ResourceNotFound vs ResourceNotFoundError).
+  const prefix = candidates.find((c) => {
+    const [short, long] = c.length < name.length ? [c, name] : [name, c];
+    return short.length >= 6 && long.toLowerCase().startsWith(short.toLowerCase());
+  });
+  if (prefix) return prefix;
   let best: { c: string; d: number } | undefined;
   for (const c of candidates) {
     const d = editDistance(lower, c.toLowerCase());
