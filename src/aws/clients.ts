@@ -117,7 +117,12 @@ const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "ETIME
  */
 export function awsError(error: unknown, action: string, context?: string): CliError {
   if (error instanceof CliError) return error;
-  const e = error as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+  const e = error as {
+    name?: string;
+    message?: string;
+    code?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
   const name = e.name ?? "Error";
   const message = e.message ?? String(error);
   const where = context ? `${context}: ` : "";
@@ -136,7 +141,11 @@ export function awsError(error: unknown, action: string, context?: string): CliE
       cause: error,
     });
   }
-  if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClient|CredentialsProviderError|InvalidSignature/.test(name)) {
+  if (
+    /ExpiredToken|InvalidClientTokenId|UnrecognizedClient|CredentialsProviderError|InvalidSignature/.test(
+      name,
+    )
+  ) {
     return new CliError("AWS_CREDENTIALS", `${where}AWS rejected the credentials: ${message}`, {
       hint: "Refresh your credentials (aws sso login, a new session) or pick another --profile.",
       exitCode: ExitCode.Aws,
@@ -150,9 +159,16 @@ export function awsError(error: unknown, action: string, context?: string): CliE
       cause: error,
     });
   }
-  return new CliError(`AWS_${name.replace(/Exception$/, "").replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase()}`, `${where}${action} failed: ${name}: ${message}`, {
-    hint: "See AWS's message above; the command is safe to re-run once it is fixed.",
-    exitCode: ExitCode.Aws,
-    cause: error,
-  });
+  return new CliError(
+    `AWS_${name
+      .replace(/Exception$/, "")
+      .replace(/([a-z])([A-Z])/g, "$1_$2")
+      .toUpperCase()}`,
+    `${where}${action} failed: ${name}: ${message}`,
+    {
+      hint: "See AWS's message above; the command is safe to re-run once it is fixed.",
+      exitCode: ExitCode.Aws,
+      cause: error,
+    },
+  );
 }
