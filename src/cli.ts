@@ -40,7 +40,8 @@ export async function run(argv: string[], io: CliIO = defaultIO()): Promise<numb
   }
   const wantsJson = userArgs.includes("--json");
   let reporter: Reporter | undefined;
-  let commandName = "connector";
+  // Known before parsing, so that usage errors name the command (and its --help).
+  let commandName = userArgs.find((a) => commands.some((c) => c.name === a)) ?? "connector";
   let exitCode: number = ExitCode.Ok;
 
   const commander = await import("commander");

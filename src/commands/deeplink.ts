@@ -79,7 +79,9 @@ export async function run(ctx: CommandContext, _args: string[], options: Record<
         "USAGE",
         `--parse cannot be combined with ${mixed.map(([, flag]) => flag).join(", ")}.`,
         {
-          hint: "Use --parse <url> alone (with --strict or --json) to decode a link, or drop it to build one.",
+          hint:
+            "Use --parse <url> alone (with --strict or --json) to decode a link, " +
+            "or drop it to build one.",
         },
       );
     }
@@ -127,7 +129,9 @@ async function buildLink(ctx: CommandContext, options: Record<string, unknown>, 
         inputErrors.push({
           field: "connectionAccessJdbcURLFormat",
           rule: "jdbc.flag-format",
-          message: `--jdbc-url ${JSON.stringify(value)} has no "="; write it as "title=jdbc:…" (split at the first =).`,
+          message:
+            `--jdbc-url ${JSON.stringify(value)} has no "="; ` +
+            'write it as "title=jdbc:…" (split at the first =).',
         });
         continue;
       }
@@ -184,7 +188,10 @@ async function buildLink(ctx: CommandContext, options: Record<string, unknown>, 
 function parseLink(ctx: CommandContext, url: string, strict: boolean) {
   const parsed = parseDeepLinkDetailed(url);
   const validation = validateDeepLink(parsed.fields, { strict, region: parsed.region });
-  const warnings = [...parsed.notes, ...validation.warnings];
+  // A missing parameter that validation reports anyway needs no second message.
+  const reported = new Set([...validation.errors, ...validation.warnings].map((i) => i.field));
+  const notes = parsed.notes.filter((n) => !(n.rule === "parse.missing-param" && reported.has(n.field)));
+  const warnings = [...notes, ...validation.warnings];
   for (const w of warnings) ctx.reporter.warn(w.message);
   if (validation.errors.length > 0) {
     throw invalidLink(validation.errors, warnings, strict, "parse", parsed.fields, fieldTable(parsed));
@@ -218,7 +225,8 @@ function invalidLink(
   return new CliError("DEEPLINK_INVALID", `${what}: ${count}:\n${lines.join("\n")}`, {
     hint:
       (mode === "build"
-        ? "Set the values named above with the flags shown or in connector.json (deeplink and glue sections); " +
+        ? "Set the values named above with the flags shown or in connector.json " +
+          "(deeplink and glue sections); " +
           "see docs/deeplink.md."
         : "Fix the link, or rebuild it with `connector deeplink`; see docs/deeplink.md.") + strictNote,
     exitCode: ExitCode.Usage,

@@ -1,4 +1,10 @@
 import type { CommandSpec } from "./context.js";
+import { deeplinkSpec } from "./specs/deeplink.js";
+import { packageSpec } from "./specs/package.js";
+import { pushSpec } from "./specs/push.js";
+import { registerSpec } from "./specs/register.js";
+import { statusSpec } from "./specs/status.js";
+import { unregisterSpec } from "./specs/unregister.js";
 
 /**
  * The command table. Only names, help text and option declarations live here; each command's
@@ -106,74 +112,12 @@ export const commands: CommandSpec[] = [
     summary: "Run the offline conformance suite against the connector",
     examples: ["connector test", "connector test --json --junit report.xml"],
   },
-  {
-    name: "package",
-    summary: "Build the connector's container image (no Docker needed) or Lambda zip",
-    examples: ["connector package", "connector package --format zip"],
-  },
-  {
-    name: "push",
-    summary: "Push the packaged image to Amazon ECR",
-    examples: ["connector push --ecr-repo-name acme/crm-connector"],
-  },
-  {
-    name: "register",
-    summary: "Deploy the Lambda function and register the connector with AppFlow",
-    examples: ["connector register", "connector register --dry-run"],
-  },
-  {
-    name: "deeplink",
-    summary: "Build the Glue Studio add-connection deep link",
-    options: [
-      {
-        flags: "--name <name>",
-        description:
-          "connectorName: display name, letters, digits and spaces (default: deeplink.connectorName)",
-      },
-      {
-        flags: "--type <type>",
-        description: "connectorType: Jdbc, Spark or Athena, any casing (default: from glue.connectorType)",
-      },
-      {
-        flags: "--description <text>",
-        description:
-          "connectorDescription: letters, digits, spaces and . , ; (default: deeplink.connectorDescription, then glue.description)",
-      },
-      {
-        flags: "--url <image-url>",
-        description:
-          "connectorUrl: https://709825985650.dkr.ecr.us-east-1.amazonaws.com/<repository>:<tag> (default: deeplink.connectorUrl)",
-      },
-      {
-        flags: "--connector-version <version>",
-        description: "connectorVersion (default: deeplink.connectorVersion, then version)",
-      },
-      { flags: "--class-name <class>", description: "connectorClassName (default: glue.className)" },
-      {
-        flags: "--jdbc-url <title=template>",
-        description:
-          "a JDBC URL template, split at the first '='; repeat in display order; replaces deeplink.jdbcUrlTemplates",
-        repeatable: true,
-      },
-      {
-        flags: "--delimiter <chars>",
-        description: "JDBC URL parameter delimiter, e.g. ';' (default: deeplink.paramsDelimiter)",
-      },
-      {
-        flags: "--region <region>",
-        description: "add ?region=<region> so the console opens in that region (default: deeplink.region)",
-      },
-      { flags: "--strict", description: "treat AWS's style rules as errors (exit 2), not warnings" },
-      {
-        flags: "--markdown",
-        description: "print the Marketplace usage-instructions sentence instead of the link",
-      },
-      { flags: "--open", description: "also open the link in the browser (xdg-open, open)" },
-      { flags: "--parse <url>", description: "decode a deep link back to its fields and check it" },
-    ],
-    examples: ["connector deeplink", "connector deeplink --parse '<url>'"],
-    load: () => import("./deeplink.js"),
-  },
+  packageSpec,
+  pushSpec,
+  registerSpec,
+  unregisterSpec,
+  statusSpec,
+  deeplinkSpec,
   {
     name: "filter",
     summary: "Parse an AppFlow filter expression: canonical form, SQL, errors with a caret",
