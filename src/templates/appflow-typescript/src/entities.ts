@@ -59,14 +59,25 @@ export const ENTITIES: Record<string, EntitySpec> = {
       fields: [
         field("id", "String", "Contact ID", {
           isPrimaryKey: true,
-          writeProperties: { ...readOnly, isDefaultedOnCreate: true, supportedWriteOperations: ["UPDATE", "UPSERT", "DELETE"] },
+          writeProperties: {
+            ...readOnly,
+            isDefaultedOnCreate: true,
+            supportedWriteOperations: ["UPDATE", "UPSERT", "DELETE"],
+          },
         }),
         field("name", "String", "Name"),
-        field("email", "String", "Email", { constraints: { allowedLengthRange: { minRange: 3, maxRange: 254 } } }),
-        field("score", "Integer", "Lead score", { constraints: { allowedValueRange: { minRange: 0, maxRange: 100 } } }),
+        field("email", "String", "Email", {
+          constraints: { allowedLengthRange: { minRange: 3, maxRange: 254 } },
+        }),
+        field("score", "Integer", "Lead score", {
+          constraints: { allowedValueRange: { minRange: 0, maxRange: 100 } },
+        }),
         field("vip", "Boolean", "VIP"),
         field("createdAt", "DateTime", "Created", { writeProperties: readOnly }),
-        field("updatedAt", "DateTime", "Last modified", { readProperties: incremental, writeProperties: readOnly }),
+        field("updatedAt", "DateTime", "Last modified", {
+          readProperties: incremental,
+          writeProperties: readOnly,
+        }),
       ],
     },
   },
@@ -92,14 +103,21 @@ export const ENTITIES: Record<string, EntitySpec> = {
       fields: [
         field("id", "String", "Deal ID", {
           isPrimaryKey: true,
-          writeProperties: { ...readOnly, isDefaultedOnCreate: true, supportedWriteOperations: ["UPDATE", "UPSERT", "DELETE"] },
+          writeProperties: {
+            ...readOnly,
+            isDefaultedOnCreate: true,
+            supportedWriteOperations: ["UPDATE", "UPSERT", "DELETE"],
+          },
         }),
         field("contactId", "String", "Contact ID"),
         field("title", "String", "Title"),
         field("amount", "Double", "Amount"),
         field("stage", "String", "Stage", { constraints: { allowedValues: ["open", "won", "lost"] } }),
         field("closeDate", "Date", "Close date"),
-        field("updatedAt", "DateTime", "Last modified", { readProperties: incremental, writeProperties: readOnly }),
+        field("updatedAt", "DateTime", "Last modified", {
+          readProperties: incremental,
+          writeProperties: readOnly,
+        }),
       ],
     },
   },

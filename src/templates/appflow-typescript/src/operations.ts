@@ -106,7 +106,11 @@ export async function retrieveData(request: RetrieveDataInput, ctx: InvocationCo
   const records: Record<string, unknown>[] = [];
   for (const id of request.ids ?? []) {
     try {
-      const item = await callApi<Record<string, unknown>>(api, "GET", `${spec.path}/${encodeURIComponent(id)}`);
+      const item = await callApi<Record<string, unknown>>(
+        api,
+        "GET",
+        `${spec.path}/${encodeURIComponent(id)}`,
+      );
       records.push(selectFields(toRecord(spec, item), request.selectedFieldNames));
     } catch (error) {
       if (error instanceof ConnectorError && error.message.includes("HTTP 404")) continue;
@@ -126,17 +130,23 @@ export async function writeData(request: WriteDataInput, ctx: InvocationContext)
   let stopped = false;
   for (const record of records) {
     if (stopped) {
-      results.push({ isSuccess: false, recordId: "", errorMessage: "not attempted: an earlier record failed (allOrNone)" });
+      results.push({
+        isSuccess: false,
+        recordId: "",
+        errorMessage: "not attempted: an earlier record failed (allOrNone)",
+      });
       continue;
     }
-    const id = record[idField] === undefined || record[idField] === null ? undefined : String(record[idField]);
+    const id =
+      record[idField] === undefined || record[idField] === null ? undefined : String(record[idField]);
     try {
       const saved = await writeOne(api, spec, request.operation, id, record);
       results.push({ isSuccess: true, recordId: saved ?? id ?? "", errorMessage: null });
     } catch (error) {
       if (!(error instanceof ConnectorError)) throw error;
       // Credentials and throttling concern the whole call: let AppFlow refresh or retry it.
-      if (["InvalidCredentials", "RateLimitExceeded", "ServiceUnavailable"].includes(error.errorCode)) throw error;
+      if (["InvalidCredentials", "RateLimitExceeded", "ServiceUnavailable"].includes(error.errorCode))
+        throw error;
       results.push({ isSuccess: false, recordId: id ?? "", errorMessage: error.message });
       if (request.allOrNone) stopped = true;
     }

@@ -24,7 +24,10 @@ export function normalizeUrl(url: string, ignore: string[]): string {
   return u.toString();
 }
 
-export function installReplay(fixtureFile: string, secretValues: string[]): { restore(): void; requests: string[] } {
+export function installReplay(
+  fixtureFile: string,
+  secretValues: string[],
+): { restore(): void; requests: string[] } {
   const fixtures = JSON.parse(readFileSync(fixtureFile, "utf8")) as FixtureFile;
   const ignore = fixtures.match?.ignoreQueryParams ?? [];
   const original = globalThis.fetch;
@@ -47,9 +50,13 @@ export function installReplay(fixtureFile: string, secretValues: string[]): { re
         JSON.stringify(e.request.body) === JSON.stringify(body) &&
         (e.request.credentials === undefined || (e.request.credentials === "valid") === valid),
     );
-    if (!hit) throw new Error(`unrecorded request: ${method} ${url}${body ? ` ${JSON.stringify(body)}` : ""}`);
+    if (!hit)
+      throw new Error(`unrecorded request: ${method} ${url}${body ? ` ${JSON.stringify(body)}` : ""}`);
     const { status, headers: h, body: b } = hit.response;
-    return new Response(b === undefined || b === null ? null : JSON.stringify(b), { status, headers: h ?? {} });
+    return new Response(b === undefined || b === null ? null : JSON.stringify(b), {
+      status,
+      headers: h ?? {},
+    });
   };
   return {
     requests,
