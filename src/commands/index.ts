@@ -4,6 +4,7 @@ import { packageSpec } from "./specs/package.js";
 import { pushSpec } from "./specs/push.js";
 import { registerSpec } from "./specs/register.js";
 import { statusSpec } from "./specs/status.js";
+import { testSpec } from "./specs/test.js";
 import { unregisterSpec } from "./specs/unregister.js";
 
 /**
@@ -107,11 +108,7 @@ export const commands: CommandSpec[] = [
     ],
     load: () => import("./invoke.js"),
   },
-  {
-    name: "test",
-    summary: "Run the offline conformance suite against the connector",
-    examples: ["connector test", "connector test --json --junit report.xml"],
-  },
+  testSpec,
   packageSpec,
   pushSpec,
   registerSpec,

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { normalizeRequestType } from "../conformance/events.js";
-import { installFetchReplay, loadFixtures } from "../conformance/http.js";
+import { loadFixtures, startHttpSession } from "../conformance/http.js";
 import {
   type InvokeResult,
   invokeChecked,
@@ -66,7 +66,7 @@ export async function run(ctx: CommandContext, args: string[], options: Record<s
     try {
       result = await invokeChecked(connector.runner, event, timeoutMs);
     } finally {
-      replay?.restore();
+      replay?.dispose();
     }
     if (replay && replay.unmatched.length > 0) {
       reporter.warn(
@@ -107,7 +107,7 @@ async function startReplay(project: Project, connector: LocalConnector, reporter
   const fixtures = await loadFixtures(file);
   if (!fixtures) return undefined;
   reporter.info(`HTTP replayed from ${path.relative(project.root, file)} (--live to call the API)`);
-  return installFetchReplay(fixtures, connector.secrets.values);
+  return startHttpSession({ mode: "replay", fixtures }, connector.secrets.values);
 }
 
 function errorCode(r: InvokeResult): string {

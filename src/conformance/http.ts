@@ -1,9 +1,11 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, rename, writeFile } from "node:fs/promises";
 import { CliError } from "../ui/errors.js";
 
 /**
- * Recorded HTTP exchanges (`fixtures/http.json` in a connector project) and their replay.
+ * Recorded HTTP exchanges (`fixtures/http.json` in a connector project), their replay, and their
+ * recording, for connectors running in this process. Both `fetch` and `node:http`/`node:https`
+ * requests are intercepted (with @mswjs/interceptors, the interception layer of msw and nock).
  *
  * A request matches an exchange on method, URL (query-parameter order and the parameters listed in
  * `match.ignoreQueryParams` do not count) and JSON body. An exchange marked
@@ -16,7 +18,6 @@ export interface Exchange {
     url: string;
     body?: unknown;
     credentials?: "valid" | "invalid";
-    headers?: Record<string, string>;
   };
   response: { status: number; headers?: Record<string, string>; body?: unknown };
 }
@@ -27,6 +28,8 @@ export interface FixtureFile {
   match?: { ignoreQueryParams?: string[] };
   exchanges: Exchange[];
 }
+
+export const REDACTED = "[REDACTED]";
 
 export async function loadFixtures(file: string): Promise<FixtureFile | undefined> {
   if (!existsSync(file)) return undefined;
@@ -46,6 +49,13 @@ export async function loadFixtures(file: string): Promise<FixtureFile | undefine
   return doc;
 }
 
+/** Writes fixtures atomically (temp file + rename). */
+export async function saveFixtures(file: string, doc: FixtureFile): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(doc, null, 2)}\n`);
+  await rename(tmp, file);
+}
+
 export function normalizeUrl(url: string, ignore: readonly string[] = []): string {
   const u = new URL(url);
   const params = [...u.searchParams.entries()].filter(([k]) => !ignore.includes(k)).sort();
@@ -53,7 +63,7 @@ export function normalizeUrl(url: string, ignore: readonly string[] = []): strin
   return u.toString();
 }
 
-/** The strings whose presence in a request header marks it as carrying the local credentials. */
+/** The strings whose presence in a request marks it as carrying the local credentials. */
 export function credentialMarkers(secrets: Record<string, string>): string[] {
   const out = Object.entries(secrets)
     .filter(([k, v]) => k !== "authenticationType" && k !== "customAuthenticationType" && v.length >= 4)
@@ -64,7 +74,7 @@ export function credentialMarkers(secrets: Record<string, string>): string[] {
   return out;
 }
 
-export interface ReplayRequest {
+export interface SeenRequest {
   method: string;
   url: string;
   headers: Record<string, string>;
@@ -73,14 +83,15 @@ export interface ReplayRequest {
 
 export function findExchange(
   fixtures: FixtureFile,
-  req: ReplayRequest,
+  req: SeenRequest,
   markers: string[],
 ): Exchange | undefined {
   const ignore = fixtures.match?.ignoreQueryParams ?? [];
-  const url = normalizeUrl(req.url, ignore);
-  const headerText = Object.values(req.headers).join("\n");
-  const valid = markers.length === 0 || markers.some((m) => headerText.includes(m));
-  const body = JSON.stringify(req.body);
+  // Recorded URLs and bodies have secrets replaced; compare the request the same way.
+  const sorted = [...markers].sort((a, b) => b.length - a.length);
+  const url = normalizeUrl(redactValue(req.url, sorted) as string, ignore);
+  const valid = carriesCredentials(req, markers);
+  const body = JSON.stringify(redactValue(req.body, sorted));
   return fixtures.exchanges.find(
     (e) =>
       e.request.method.toUpperCase() === req.method &&
@@ -90,58 +101,161 @@ export function findExchange(
   );
 }
 
-function parseBody(body: unknown): unknown {
-  if (typeof body !== "string" || body === "") return undefined;
+function carriesCredentials(req: SeenRequest, markers: string[]): boolean {
+  if (markers.length === 0) return true;
+  const text = `${Object.values(req.headers).join("\n")}\n${req.url}`;
+  return markers.some((m) => text.includes(m));
+}
+
+function parseBody(text: string): unknown {
+  if (text === "") return undefined;
   try {
-    return JSON.parse(body);
+    return JSON.parse(text);
   } catch {
-    return body;
+    return text;
   }
 }
 
-export interface Replay {
-  /** Requests that had no recorded exchange (each also failed inside the connector). */
+/** Replaces every secret value inside strings of a JSON value. */
+export function redactValue(value: unknown, secrets: string[]): unknown {
+  if (typeof value === "string") {
+    let out = value;
+    for (const s of secrets) if (out.includes(s)) out = out.split(s).join(REDACTED);
+    return out;
+  }
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, secrets)]));
+  }
+  return value;
+}
+
+/** Response headers worth keeping in fixtures (never cookies or tokens). */
+const KEPT_RESPONSE_HEADERS = ["content-type", "retry-after", "link", "location"];
+
+export type HttpMode =
+  | { mode: "replay"; fixtures: FixtureFile }
+  | { mode: "record"; fixtures: FixtureFile }
+  | { mode: "live" };
+
+export interface HttpSession {
+  /** Requests that had no recorded exchange (replay); each also failed inside the connector. */
   unmatched: string[];
-  /** Requests served, in order. */
-  served: string[];
-  restore(): void;
+  /** `method url` of every request seen. */
+  requests: string[];
+  /** While set, every request is answered with this status (error-path checks). */
+  forceStatus: { status: number; body: unknown } | undefined;
+  /** The fixtures with what was recorded (record mode). */
+  recorded(): FixtureFile | undefined;
+  dispose(): void;
 }
 
 /**
- * Serves `fixtures` through `globalThis.fetch` for the connector running in this process. An
- * unrecorded request rejects like a network failure and is listed in `unmatched`, so the caller can
- * name it.
+ * Intercepts the HTTP calls of code running in this process. `secrets` are the local secret values:
+ * they classify requests as carrying valid credentials or not, and are redacted from everything
+ * recorded (headers are never recorded at all).
  */
-export function installFetchReplay(fixtures: FixtureFile, secrets: Record<string, string>): Replay {
+export async function startHttpSession(
+  mode: HttpMode,
+  secrets: Record<string, string>,
+): Promise<HttpSession> {
+  const [{ BatchInterceptor }, { ClientRequestInterceptor }, { FetchInterceptor }] = await Promise.all([
+    import("@mswjs/interceptors"),
+    import("@mswjs/interceptors/ClientRequest"),
+    import("@mswjs/interceptors/fetch"),
+  ]);
+  const interceptor = new BatchInterceptor({
+    name: "connectorkit-http",
+    interceptors: [new ClientRequestInterceptor(), new FetchInterceptor()],
+  });
   const markers = credentialMarkers(secrets);
-  const original = globalThis.fetch;
-  const state: Replay = {
+  const secretValues = [...markers].sort((a, b) => b.length - a.length);
+  const recorded: Exchange[] = [];
+  const pending = new Map<string, Exchange["request"]>();
+  const session: HttpSession = {
     unmatched: [],
-    served: [],
-    restore() {
-      globalThis.fetch = original;
-    },
+    requests: [],
+    forceStatus: undefined,
+    recorded: () =>
+      mode.mode === "record" ? { ...mode.fixtures, exchanges: dedupe([...recorded]) } : undefined,
+    dispose: () => interceptor.dispose(),
   };
-  globalThis.fetch = async (input: string | URL | Request, init?: RequestInit) => {
-    const request = input instanceof Request ? input : undefined;
-    const url = request ? request.url : String(input);
-    const method = (init?.method ?? request?.method ?? "GET").toUpperCase();
+  interceptor.apply();
+  interceptor.on("request", async ({ request, requestId, controller }) => {
     const headers: Record<string, string> = {};
-    new Headers(init?.headers ?? request?.headers).forEach((v, k) => {
+    request.headers.forEach((v, k) => {
       headers[k] = v;
     });
-    const rawBody = init?.body ?? (request ? await request.clone().text() : undefined);
-    const body = parseBody(typeof rawBody === "string" ? rawBody : undefined);
-    const hit = findExchange(fixtures, { method, url, headers, body }, markers);
-    const label = `${method} ${normalizeUrl(url)}`;
-    if (!hit) {
-      state.unmatched.push(body === undefined ? label : `${label} ${JSON.stringify(body)}`);
-      throw new TypeError(`connectorkit replay: no recorded exchange for ${label}`);
+    const bodyText =
+      request.method === "GET" || request.method === "HEAD" ? "" : await request.clone().text();
+    const seen: SeenRequest = {
+      method: request.method.toUpperCase(),
+      url: request.url,
+      headers,
+      body: parseBody(bodyText),
+    };
+    const label = `${seen.method} ${normalizeUrl(seen.url)}`;
+    session.requests.push(label);
+    if (session.forceStatus) {
+      const { status, body } = session.forceStatus;
+      controller.respondWith(
+        new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } }),
+      );
+      return;
     }
-    state.served.push(label);
-    const b = hit.response.body;
-    const text = b === undefined || b === null ? null : typeof b === "string" ? b : JSON.stringify(b);
-    return new Response(text, { status: hit.response.status, headers: hit.response.headers ?? {} });
-  };
-  return state;
+    if (mode.mode === "replay") {
+      const hit = findExchange(mode.fixtures, seen, markers);
+      if (!hit) {
+        session.unmatched.push(seen.body === undefined ? label : `${label} ${JSON.stringify(seen.body)}`);
+        controller.errorWith(new TypeError(`connectorkit replay: no recorded exchange for ${label}`));
+        return;
+      }
+      const b = hit.response.body;
+      const text = b === undefined || b === null ? null : typeof b === "string" ? b : JSON.stringify(b);
+      controller.respondWith(
+        new Response(text, { status: hit.response.status, headers: hit.response.headers ?? {} }),
+      );
+      return;
+    }
+    if (mode.mode === "record") {
+      pending.set(requestId, {
+        method: seen.method,
+        url: redactValue(normalizeUrl(seen.url), secretValues) as string,
+        ...(seen.body !== undefined ? { body: redactValue(seen.body, secretValues) } : {}),
+        ...(markers.length > 0
+          ? { credentials: carriesCredentials(seen, markers) ? "valid" : "invalid" }
+          : {}),
+      });
+    }
+  });
+  interceptor.on("response", async ({ response, requestId, isMockedResponse }) => {
+    if (mode.mode !== "record" || isMockedResponse) return;
+    const request = pending.get(requestId);
+    if (!request) return;
+    pending.delete(requestId);
+    const headers: Record<string, string> = {};
+    for (const h of KEPT_RESPONSE_HEADERS) {
+      const v = response.headers.get(h);
+      if (v) headers[h] = v;
+    }
+    const text = await response.clone().text();
+    recorded.push({
+      request,
+      response: {
+        status: response.status,
+        headers,
+        body: redactValue(parseBody(text) ?? null, secretValues),
+      },
+    });
+  });
+  return session;
+}
+
+/** Later recordings of the same request replace earlier ones. */
+function dedupe(exchanges: Exchange[]): Exchange[] {
+  const byKey = new Map<string, Exchange>();
+  for (const e of exchanges) {
+    byKey.set(JSON.stringify([e.request.method, e.request.url, e.request.body, e.request.credentials]), e);
+  }
+  return [...byKey.values()];
 }

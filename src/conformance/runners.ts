@@ -1,9 +1,11 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { CliError } from "../ui/errors.js";
-import { redact } from "../ui/redact.js";
 import type { AppflowEvent } from "./events.js";
 
 /** What one invocation of a handler produced, before any protocol check. */
@@ -12,7 +14,7 @@ export interface RawInvocation {
   response?: unknown;
   error?: { name: string; message: string; stack?: string };
   durationMs: number;
-  /** What the handler logged during the call (redacted). */
+  /** What the handler logged during the call (raw: the reporter redacts what it prints). */
   logs: string[];
 }
 
@@ -20,6 +22,8 @@ export interface RawInvocation {
 export interface HandlerRunner {
   readonly kind: "node" | "python" | "lambda";
   invoke(event: AppflowEvent, timeoutMs: number): Promise<RawInvocation>;
+  /** Replaces the secret values served to the handler (local runners only). */
+  setSecrets?(values: Record<string, string>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -72,10 +76,8 @@ export async function createNodeRunner(options: NodeRunnerOptions): Promise<Hand
   const handler = exported as (event: unknown, context: unknown) => unknown;
   const g = globalThis as Record<symbol, unknown>;
   const previous = g[SECRETS_OVERRIDE];
-  if (options.secrets) {
-    const values = { ...options.secrets };
-    g[SECRETS_OVERRIDE] = () => values;
-  }
+  let values = { ...(options.secrets ?? {}) };
+  if (options.secrets) g[SECRETS_OVERRIDE] = () => values;
   return {
     kind: "node",
     async invoke(event, timeoutMs) {
@@ -111,8 +113,12 @@ export async function createNodeRunner(options: NodeRunnerOptions): Promise<Hand
         restore();
       }
     },
+    async setSecrets(next) {
+      values = { ...next };
+      g[SECRETS_OVERRIDE] = () => values;
+    },
     async close() {
-      if (options.secrets) g[SECRETS_OVERRIDE] = previous;
+      g[SECRETS_OVERRIDE] = previous;
     },
   };
 }
@@ -129,11 +135,11 @@ function errorInfo(error: unknown): { name: string; message: string; stack?: str
   if (error instanceof Error) {
     return {
       name: error.name,
-      message: redact(error.message),
-      ...(error.stack ? { stack: redact(error.stack) } : {}),
+      message: error.message,
+      ...(error.stack ? { stack: error.stack } : {}),
     };
   }
-  return { name: "NonError", message: redact(String(error)) };
+  return { name: "NonError", message: String(error) };
 }
 
 function captureConsole(into: string[]): () => void {
@@ -141,7 +147,7 @@ function captureConsole(into: string[]): () => void {
   const saved = methods.map((m) => console[m]);
   for (const m of methods) {
     console[m] = (...args: unknown[]) => {
-      into.push(redact(args.map((a) => (typeof a === "string" ? a : safeInspect(a))).join(" ")));
+      into.push(args.map((a) => (typeof a === "string" ? a : safeInspect(a))).join(" "));
     };
   }
   return () => {
@@ -228,6 +234,12 @@ export interface PythonRunnerOptions {
 }
 
 export async function createPythonRunner(options: PythonRunnerOptions): Promise<HandlerRunner> {
+  // The shim reads the secrets file on every GetSecretValue; a private copy lets checks swap values.
+  const secretsDir = await mkdtemp(path.join(tmpdir(), "connectorkit-secrets-"));
+  const secretsFile = path.join(secretsDir, "secrets.json");
+  await writeFile(secretsFile, options.secretsFile ? await readFile(options.secretsFile) : "{}", {
+    mode: 0o600,
+  });
   let child: ChildProcessWithoutNullStreams | undefined;
   let buffer = "";
   let stderr: string[] = [];
@@ -241,7 +253,7 @@ export async function createPythonRunner(options: PythonRunnerOptions): Promise<
       PYTHONUNBUFFERED: "1",
       PYTHONDONTWRITEBYTECODE: "1",
     };
-    if (options.secretsFile) env.CONNECTORKIT_SECRETS_FILE = options.secretsFile;
+    env.CONNECTORKIT_SECRETS_FILE = secretsFile;
     const proc = spawn(
       options.python ?? "python3",
       ["-c", PYTHON_SHIM, options.root, options.handler, ...(options.paths ?? [])],
@@ -262,7 +274,7 @@ export async function createPythonRunner(options: PythonRunnerOptions): Promise<
         nl = buffer.indexOf("\n");
       }
     });
-    proc.stderr.on("data", (chunk: string) => stderr.push(redact(chunk)));
+    proc.stderr.on("data", (chunk: string) => stderr.push(chunk));
     proc.on("exit", () => {
       if (child === proc) child = undefined;
       const w = waiting;
@@ -337,17 +349,21 @@ export async function createPythonRunner(options: PythonRunnerOptions): Promise<
         status: "threw",
         error: {
           name: err.name,
-          message: redact(err.message),
-          ...(err.stack ? { stack: redact(err.stack) } : {}),
+          message: err.message,
+          ...(err.stack ? { stack: err.stack } : {}),
         },
         durationMs,
         logs,
       };
     },
+    async setSecrets(next) {
+      await writeFile(secretsFile, JSON.stringify(next), { mode: 0o600 });
+    },
     async close() {
       child?.stdin.end();
       child?.kill("SIGTERM");
       child = undefined;
+      await rm(secretsDir, { recursive: true, force: true });
     },
   };
 }

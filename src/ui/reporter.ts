@@ -235,14 +235,14 @@ export class Reporter {
         return;
       }
     }
+    // Plain lines: one per finished step (a start line would double every step in logs).
+    if (event.status === "start") return;
     const mark =
-      event.status === "start"
-        ? "…"
-        : event.status === "done"
-          ? this.c.green("✓")
-          : event.status === "fail"
-            ? this.c.red("✗")
-            : this.c.dim("-");
+      event.status === "done"
+        ? this.c.green("✓")
+        : event.status === "fail"
+          ? this.c.red("✗")
+          : this.c.dim("-");
     this.line(`${mark} ${text}`);
   }
 

@@ -49,7 +49,7 @@ describe("plain mode", () => {
     await r.reporter.step("build", "Building", async () => 42);
     r.reporter.warn("careful");
     r.reporter.result("x", { a: 1 }, "done: 1");
-    expect(r.err()).toBe("[09:30:05] … Building\n[09:30:05] ✓ Building\n[09:30:05] warning: careful\n");
+    expect(r.err()).toBe("[09:30:05] ✓ Building\n[09:30:05] warning: careful\n");
     expect(r.out()).toBe("done: 1\n");
     expect(r.err() + r.out()).not.toMatch(/\u001b\[/);
   });
