@@ -590,7 +590,7 @@ export async function appflowChecks(
           const over = fullPages.findIndex((p) => asArray((p.response as Json).records).length > pageSize);
           return over >= 0
             ? fail(
-                `page ${over + 1} held ${asArray((fullPages[over]?.response as Json).records).length} records with maxResults ${pageSize}`,
+                `page ${over + 1} held ${asArray((fullPages[over]?.response as Json | undefined)?.records).length} records with maxResults ${pageSize}`,
               )
             : pass();
         }),
