@@ -20,6 +20,11 @@ export interface AwsOptions {
   endpoints?: Partial<Record<AwsService, string>>;
   /** Max attempts for throttling and transient errors (SDK retry strategy). Default 5. */
   maxAttempts?: number;
+  /**
+   * The command's environment. When it holds AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (and
+   * AWS_SESSION_TOKEN) those are used; otherwise the SDK's default credential chain runs.
+   */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** `CONNECTOR_<SERVICE>_ENDPOINT` environment variables, e.g. CONNECTOR_ECR_ENDPOINT. */
@@ -54,6 +59,10 @@ interface ClientConfig {
   maxAttempts: number;
 }
 
+// The SDK warns on every Node 20 start that future releases need Node 22; the CLI supports
+// Node >= 20.19 and says so itself, so the warning is only noise in command output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 async function config(service: AwsService, options: AwsOptions): Promise<ClientConfig> {
   const endpoint = options.endpoints?.[service] ?? options.endpointUrl;
   const cfg: ClientConfig = {
@@ -61,9 +70,20 @@ async function config(service: AwsService, options: AwsOptions): Promise<ClientC
     maxAttempts: options.maxAttempts ?? 5,
     ...(endpoint ? { endpoint } : {}),
   };
+  const env = options.env;
   if (options.profile) {
     const { fromIni } = await import("@aws-sdk/credential-providers");
     cfg.credentials = fromIni({ profile: options.profile });
+  } else if (env?.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    cfg.credentials = {
+      accessKeyId: env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+    };
+  }
+  if (!options.region && env) {
+    const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    if (region) cfg.region = region;
   }
   return cfg;
 }

@@ -88,6 +88,7 @@ async function appflow(
       ...(globals.profile ? { profile: globals.profile } : {}),
       ...(typeof options.endpointUrl === "string" ? { endpointUrl: options.endpointUrl } : {}),
       endpoints: endpointsFromEnv(ctx.env),
+      env: ctx.env,
     };
     const runner = await createLambdaRunner(options.remote, aws);
     const secrets = await readLocalSecrets(

@@ -296,6 +296,13 @@ describe("appflow-typescript end to end", () => {
         writeRecordResults: [{ isSuccess: true, recordId: "c_006" }],
       });
 
+      // The conformance suite passes offline on the first run, writes included.
+      const suite = await runCli(["test", "--json"], { cwd: dir });
+      const doc = suite.json() as { result: { failed: number; passed: number; skipped: number } };
+      expect(suite.code, suite.stdout).toBe(0);
+      expect(doc.result).toMatchObject({ failed: 0, skipped: 0 });
+      expect(doc.result.passed).toBeGreaterThan(40);
+
       // The same project's other auth variants compile and pass their own tests too.
       for (const auth of ["oauth2", "basic", "none"]) {
         const other = path.join(tmp(), `crm-${auth}`);
