@@ -1,0 +1,47 @@
+// The offline demo: scaffold the appflow-typescript template into a temporary directory, bundle it
+// against this checkout (no npm install, no network), then run what a developer runs first:
+// `connector invoke` and the conformance suite `connector test`, replaying the recorded API.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { build } from "esbuild";
+
+const root = path.resolve(import.meta.dirname, "..");
+const bin = path.join(root, "bin/connector.js");
+const work = mkdtempSync(path.join(tmpdir(), "connectorkit-demo-"));
+const dir = path.join(work, "acme-crm");
+const connector = (...args) => {
+  console.log(`\n$ connector ${args.join(" ")}`);
+  execFileSync(process.execPath, [bin, ...args], { cwd: dir, stdio: "inherit" });
+};
+try {
+  execFileSync(process.execPath, [bin, "init", dir, "--yes", "--skip-install", "--no-git"], {
+    stdio: "inherit",
+  });
+  await build({
+    entryPoints: [path.join(dir, "src/index.ts")],
+    outfile: path.join(dir, "dist/index.mjs"),
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    external: ["@aws-sdk/*"],
+    alias: { "connectorkit/sdk": path.join(root, "dist/sdk/index.js") },
+    logLevel: "silent",
+  });
+  connector("invoke", "DescribeEntity", "--entity", "Contact", "--quiet");
+  connector(
+    "invoke",
+    "QueryData",
+    "--entity",
+    "Contact",
+    "--filter",
+    "updatedAt > 2026-11-01T00:00:00Z LIMIT 2",
+  );
+  connector("test");
+  connector("filter", 'score > 70 and name contains "a"', "--dialect", "postgres");
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
