@@ -213,7 +213,9 @@ export function decodeStringContent(content: string): string {
   return out;
 }
 
-const VISIBLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+// Compiled on first use: a Unicode property class costs about a millisecond to build, and only
+// error messages need it (the parser ships inside Lambdas, where cold start matters).
+let visible: RegExp | undefined;
 
 /** How an offending character is shown in a message. */
 function describeChar(s: string, i: number): string {
@@ -223,7 +225,8 @@ function describeChar(s: string, i: number): string {
   const code = `U+${cp.toString(16).toUpperCase().padStart(4, "0")}`;
   // Letters, digits, punctuation and symbols are shown with their code point; invisible characters
   // (controls, spaces such as U+00A0, lone surrogates) by code point only.
-  return VISIBLE.test(ch) ? `'${ch}' (${code})` : code;
+  visible ??= /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+  return visible.test(ch) ? `'${ch}' (${code})` : code;
 }
 
 /**
