@@ -9,7 +9,7 @@ import { humanSummary, summarize, toJunit } from "../conformance/report.js";
 import type { CheckResult, SuiteOptions } from "../conformance/types.js";
 import { loadProject, type Project } from "../project/index.js";
 import { CliError, ExitCode } from "../ui/errors.js";
-import { redact } from "../ui/redact.js";
+import { redact, registerSecret } from "../ui/redact.js";
 import type { CommandContext } from "./context.js";
 
 export async function run(ctx: CommandContext, _args: string[], options: Record<string, unknown>) {
@@ -28,10 +28,16 @@ export async function run(ctx: CommandContext, _args: string[], options: Record<
   let mode = "local";
   if (project.config.kind === "glue") {
     const { glueChecks } = await import("../conformance/glue.js");
+    const jdbcPassword = ctx.env.CONNECTOR_JDBC_PASSWORD;
+    registerSecret(jdbcPassword);
     results = await glueChecks(project, {
       ...suite,
       strict,
+      lenient: Boolean(options.lenient),
+      env: ctx.env,
       ...(typeof options.jdbcUrl === "string" ? { jdbcUrl: options.jdbcUrl } : {}),
+      ...(typeof options.jdbcUser === "string" ? { jdbcUser: options.jdbcUser } : {}),
+      ...(jdbcPassword ? { jdbcPassword } : {}),
     });
     mode = "glue";
   } else {
@@ -50,7 +56,7 @@ export async function run(ctx: CommandContext, _args: string[], options: Record<
     );
     await rename(tmp, file);
   }
-  const failed = summary.failed > 0 || (strict && summary.skipped > 0);
+  const failed = summary.failed > 0 || (strict && summary.skippedApplicable > 0);
   reporter.result(
     "test",
     {

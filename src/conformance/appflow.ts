@@ -161,7 +161,12 @@ export interface AppflowSuiteOptions extends SuiteOptions {
   writesAllowed?: boolean;
 }
 
-type Outcome = { status: "pass" | "fail" | "skip"; reason?: string; details?: Record<string, unknown> };
+type Outcome = {
+  status: "pass" | "fail" | "skip";
+  reason?: string;
+  details?: Record<string, unknown>;
+  notApplicable?: boolean;
+};
 const pass = (reason?: string, details?: Record<string, unknown>): Outcome => ({
   status: "pass",
   ...(reason ? { reason } : {}),
@@ -173,6 +178,8 @@ const fail = (reason: string, details?: Record<string, unknown>): Outcome => ({
   ...(details ? { details } : {}),
 });
 const skip = (reason: string): Outcome => ({ status: "skip", reason });
+/** The check does not apply to this connector: a skip that `--strict` does not count. */
+const na = (reason: string): Outcome => ({ status: "skip", reason, notApplicable: true });
 
 class Bail extends Error {}
 
@@ -224,6 +231,7 @@ export async function appflowChecks(
       status: outcome.status,
       durationMs: Math.round(performance.now() - started),
       ...(outcome.reason ? { reason: outcome.reason } : {}),
+      ...(outcome.notApplicable ? { notApplicable: true } : {}),
       ...(outcome.details ? { details: outcome.details } : {}),
     };
     results.push(result);
@@ -333,7 +341,7 @@ export async function appflowChecks(
       undefined,
       needConfig((c) => {
         if (!asArray(c.connectorModes).includes("DESTINATION"))
-          return skip("the connector is not a destination");
+          return na("the connector is not a destination");
         return asArray(c.supportedWriteOperations).length > 0
           ? pass()
           : fail("DESTINATION mode needs supportedWriteOperations (INSERT, UPDATE, UPSERT, DELETE)");
@@ -373,14 +381,14 @@ export async function appflowChecks(
       Boolean(config?.authenticationConfig) && ctx.context.secrets.authenticationType !== null;
     await check(info("credentials.valid"), undefined, async () => {
       if (!config) return skip(configProblem);
-      if (!authConfigured) return skip("no authentication configured (or no local secrets)");
+      if (!authConfigured) return na("no authentication configured (or no local secrets)");
       const r = await call(buildEvent("ValidateCredentialsRequest", ctx.context, {}));
       if (r.status === "ok") return pass();
       return fail(`${describeOutcome(r)} with the local secrets (.connector/secrets.json)`);
     });
     await check(info("credentials.invalid"), undefined, async () => {
       if (!config) return skip(configProblem);
-      if (!authConfigured) return skip("no authentication configured (or no local secrets)");
+      if (!authConfigured) return na("no authentication configured (or no local secrets)");
       if (!ctx.runner.setSecrets) return skip("secrets cannot be swapped for a deployed function");
       const wrong = Object.fromEntries(
         Object.entries(ctx.secrets).map(([k, v]) =>
@@ -416,7 +424,7 @@ export async function appflowChecks(
       const required = (asArray(config.connectorRuntimeSetting) as Json[]).filter(
         (s) => s.required === true && s.scope === "CONNECTOR_PROFILE",
       );
-      if (required.length === 0) return skip("no required CONNECTOR_PROFILE setting");
+      if (required.length === 0) return na("no required CONNECTOR_PROFILE setting");
       const problems: string[] = [];
       for (const s of required) {
         const key = String(s.key);
@@ -644,7 +652,7 @@ export async function appflowChecks(
           const keys =
             e.definition?.fields.filter((f) => (f as Json).isPrimaryKey === true).map((f) => f.fieldName) ??
             [];
-          if (keys.length === 0) return skip("no field is marked isPrimaryKey");
+          if (keys.length === 0) return na("no field is marked isPrimaryKey");
           const seen = new Set<string>();
           for (const [i, r] of records.entries()) {
             const values = keys.map((k) => r[k]);
@@ -684,7 +692,7 @@ export async function appflowChecks(
               ((x as Json).readProperties as Json | undefined)?.isTimestampFieldForIncrementalQueries ===
               true,
           );
-          if (!f) return skip("no field is marked isTimestampFieldForIncrementalQueries");
+          if (!f) return na("no field is marked isTimestampFieldForIncrementalQueries");
           const instants = records
             .map((r) => instantOf(r[f.fieldName]))
             .filter((t): t is number => t !== undefined)
@@ -769,7 +777,7 @@ export async function appflowChecks(
         e.id,
         needPull(async (records) => {
           const key = e.definition?.fields.find((f) => (f as Json).isPrimaryKey === true)?.fieldName;
-          if (!key) return skip("no primary key to retrieve by");
+          if (!key) return na("no primary key to retrieve by");
           const ids = records.slice(0, 2).map((r) => String(r[key]));
           if (ids.length === 0) return skip("no records");
           const r = await call(
@@ -787,7 +795,7 @@ export async function appflowChecks(
               ),
             )
           ) {
-            return skip("RetrieveData is not supported by this connector");
+            return na("RetrieveData is not supported by this connector");
           }
           if (r.status !== "ok") return fail(`RetrieveData: ${describeOutcome(r)}`);
           const got = recordsOf([r]).map((x) => String(x?.[key]));
@@ -807,7 +815,7 @@ export async function appflowChecks(
     await check(info("writes.results"), undefined, async () => {
       if (!config) return skip(configProblem);
       if (!asArray(config.connectorModes).includes("DESTINATION"))
-        return skip("the connector is not a destination");
+        return na("the connector is not a destination");
       if (!ctx.writes || ctx.writes.length === 0) return skip("no write cases (fixtures/writes.json)");
       if (!options.writesAllowed) return skip("writes run against a live API only with --write");
       const problems: string[] = [];
@@ -856,13 +864,12 @@ export async function appflowChecks(
       const e = entities.find((x) => x.definition);
       if (!e) return skip("no described entity to query");
       if (!ctx.http) return skip("needs in-process HTTP interception (not available for this runner)");
-      if (!authConfigured) return skip("no authentication configured");
+      if (!authConfigured) return na("no authentication configured");
       ctx.http.forceStatus = { status: 401, body: { error: "token expired" } };
       const before = ctx.http.requests.length;
       try {
         const r = await query(e, { maxResults: 1 });
-        if (ctx.http.requests.length === before)
-          return skip("QueryData made no HTTP request to answer 401 to");
+        if (ctx.http.requests.length === before) return na("QueryData made no HTTP request to answer 401 to");
         if (r.status === "failed" && errorOf(r) === "InvalidCredentials") return pass();
         return fail(
           `with every upstream call answering 401, QueryData gave ${describeOutcome(r)}; map 401 to InvalidCredentials so AppFlow refreshes the token and retries`,
@@ -902,7 +909,7 @@ export async function appflowChecks(
       const values = Object.entries(ctx.secrets)
         .filter(([k, v]) => k !== "authenticationType" && k !== "customAuthenticationType" && v.length >= 4)
         .map(([, v]) => v);
-      if (values.length === 0) return skip("no local secrets");
+      if (values.length === 0) return na("no local secrets");
       const leaks: string[] = [];
       for (const h of history) {
         const text = `${JSON.stringify(h.response ?? null)}\n${h.logs.join("\n")}\n${h.error?.message ?? ""}\n${h.error?.stack ?? ""}`;

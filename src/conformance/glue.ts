@@ -93,6 +93,7 @@ function check(id: string, title: string): CheckInfo {
 
 /** What one check concluded (the runner adds id, title, family and duration). */
 interface Outcome {
+  notApplicable?: boolean;
   status: "pass" | "fail" | "skip";
   reason?: string;
   details?: Record<string, unknown>;
@@ -125,6 +126,7 @@ export async function glueChecks(project: Project, options: GlueCheckOptions = {
       family: info.family,
       status: outcome.status,
       ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
+      ...(outcome.notApplicable ? { notApplicable: true } : {}),
       durationMs: Math.round(performance.now() - started),
       ...(outcome.details !== undefined ? { details: outcome.details } : {}),
     };
@@ -164,7 +166,6 @@ interface JarFiles {
 interface DeepLinkState {
   fields: DeepLinkInput & { connectorType: string };
   region?: string;
-  urlFromConfig: boolean;
 }
 
 /** Lazily computed, shared inputs of the checks; each is computed at most once. */
@@ -305,6 +306,8 @@ const pass = (details?: Record<string, unknown>): Outcome => ({
   ...(details ? { details } : {}),
 });
 const skip = (reason: string): Outcome => ({ status: "skip", reason });
+/** A skip because the check does not apply to this kind of connector (not a failure under --strict). */
+const na = (reason: string): Outcome => ({ status: "skip", reason, notApplicable: true });
 
 /**
  * Errors fail; warnings pass with their text as the reason, or fail with `strict` (except
@@ -446,6 +449,11 @@ async function jarCheck(
   ids: JarCheckResult["id"][],
   details: (set: JarSet) => Record<string, unknown>,
 ): Promise<Outcome> {
+  if (ctx.config.glue && ctx.kind !== kind) {
+    return na(
+      `Applies to ${kind} connectors; this one is ${ctx.config.glue.connectorType} (glue.connectorType).`,
+    );
+  }
   const gate = await typeGate(ctx, kind);
   if (gate) return skip(gate);
   const found = (await ctx.jarChecks()).filter((r) => ids.includes(r.id));
@@ -529,8 +537,7 @@ function deepLinkFromConfig(config: Partial<ConnectorConfig>): DeepLinkState {
   if (description === undefined && glue?.description && /^[A-Za-z0-9 .,;]*$/.test(glue.description)) {
     description = glue.description;
   }
-  const fromImage = marketplaceUrl(config);
-  const connectorUrl = file.connectorUrl ?? fromImage ?? "";
+  const connectorUrl = file.connectorUrl ?? marketplaceUrl(config) ?? "";
   const type = glue?.connectorType;
   const fields: DeepLinkState["fields"] = {
     connectorName: file.connectorName ?? "",
@@ -542,11 +549,7 @@ function deepLinkFromConfig(config: Partial<ConnectorConfig>): DeepLinkState {
     ...(file.jdbcUrlTemplates !== undefined ? { jdbcUrlTemplates: file.jdbcUrlTemplates } : {}),
     ...(file.paramsDelimiter !== undefined ? { paramsDelimiter: file.paramsDelimiter } : {}),
   };
-  return {
-    fields,
-    ...(file.region !== undefined ? { region: file.region } : {}),
-    urlFromConfig: file.connectorUrl === undefined && fromImage !== undefined,
-  };
+  return { fields, ...(file.region !== undefined ? { region: file.region } : {}) };
 }
 
 /** Same rule as `connector deeplink`: derivable only for the Marketplace registry (us-east-1). */
@@ -886,8 +889,19 @@ async function ensureProbeCompiled(
   }
 }
 
+const NOT_JDBC = "Applies to JDBC connectors only (glue.connectorType).";
+
+/** A skip from javaGate: "not a JDBC connector" does not apply; anything else could not run. */
+function gateSkip(ctx: GlueContext, gate: string): Outcome {
+  if (gate !== NOT_JDBC) return skip(gate);
+  return na(
+    `Applies to JDBC connectors; this one is ${ctx.config.glue?.connectorType} (glue.connectorType).`,
+  );
+}
+
 /** Why the Java checks do not apply (before Java is even looked for), or undefined. */
 async function javaGate(ctx: GlueContext): Promise<string | undefined> {
+  if (ctx.config.glue && ctx.kind !== "JDBC") return NOT_JDBC;
   const gate = await typeGate(ctx, "JDBC");
   if (gate) return gate;
   const set = await ctx.jarSet();
@@ -955,7 +969,7 @@ async function runProbe(ctx: GlueContext): Promise<ProbeOutcome> {
     return {
       kind: "failed",
       reason:
-        `Java did not finish within ${Math.round(timeoutMs / 1000)} s while loading ${className(ctx)}` +
+        `Java did not finish within ${Math.round(timeoutMs / 100) / 10} s while loading ${className(ctx)}` +
         (wantConnect ? " or connecting" : "") +
         ": a static initialiser that blocks (network, locks) would hang Glue jobs too." +
         (stderrTail ? ` stderr: ${stderrTail}` : ""),
@@ -1017,7 +1031,7 @@ async function probe(ctx: GlueContext): Promise<ProbeRun | Outcome> {
 
 async function jdbcLoad(ctx: GlueContext): Promise<Outcome> {
   const gate = await javaGate(ctx);
-  if (gate) return skip(gate);
+  if (gate) return gateSkip(ctx, gate);
   const outcome = await probe(ctx);
   if (!("kind" in outcome)) return outcome;
   const { result } = outcome;
@@ -1056,7 +1070,7 @@ async function jdbcLoad(ctx: GlueContext): Promise<Outcome> {
 
 async function jdbcAcceptsUrl(ctx: GlueContext): Promise<Outcome> {
   const gate = await javaGate(ctx);
-  if (gate) return skip(gate);
+  if (gate) return gateSkip(ctx, gate);
   const templates = ctx.deepLink().fields.jdbcUrlTemplates ?? [];
   if (templates.filter((t) => t.url.trim() !== "").length === 0) {
     return skip(
@@ -1094,18 +1108,18 @@ async function jdbcAcceptsUrl(ctx: GlueContext): Promise<Outcome> {
 
 async function jdbcConnect(ctx: GlueContext): Promise<Outcome> {
   if (ctx.kind !== undefined && ctx.kind !== "JDBC") {
-    return skip(
+    return na(
       `Applies to JDBC connectors; this one is ${ctx.config.glue?.connectorType} (glue.connectorType).`,
     );
   }
   if (ctx.options.jdbcUrl === undefined) {
-    return skip(
+    return na(
       "No JDBC URL given: pass --jdbc-url <jdbc:…> to connect to a database with the driver " +
         "and run SELECT 1.",
     );
   }
   const gate = await javaGate(ctx);
-  if (gate) return skip(gate);
+  if (gate) return gateSkip(ctx, gate);
   const outcome = await probe(ctx);
   if (!("kind" in outcome)) return outcome;
   const { result } = outcome;

@@ -172,7 +172,7 @@ function safeInspect(v: unknown): string {
  * GetSecretValue is answered from that file, so no network is needed.
  */
 export const PYTHON_SHIM = String.raw`
-import importlib, json, os, sys, time, traceback
+import importlib, io, json, os, sys, time, traceback
 proto = os.fdopen(os.dup(1), "w")
 os.dup2(2, 1)
 sys.stdout = sys.stderr
@@ -213,10 +213,20 @@ except Exception as e:
 proto.flush()
 for line in sys.stdin:
     msg = json.loads(line)
+    # print() output of this call is captured and sent with the answer, so no log line is lost
+    captured = io.StringIO()
+    sys.stdout = captured
     try:
-        text = json.dumps({"ok": True, "response": fn(msg["event"], Context(msg["timeoutMs"]))})
+        out = {"ok": True, "response": fn(msg["event"], Context(msg["timeoutMs"]))}
     except Exception as e:
-        text = json.dumps({"ok": False, "error": info(e)})
+        out = {"ok": False, "error": info(e)}
+    finally:
+        sys.stdout = sys.stderr
+    out["logs"] = captured.getvalue()
+    try:
+        text = json.dumps(out)
+    except Exception as e:
+        text = json.dumps({"ok": False, "error": info(e), "logs": captured.getvalue()})
     proto.write(text + "\n")
     proto.flush()
 `;
@@ -263,6 +273,7 @@ export async function createPythonRunner(options: PythonRunnerOptions): Promise<
     proc.stdout.setEncoding("utf8");
     proc.stderr.setEncoding("utf8");
     proc.stdout.on("data", (chunk: string) => {
+      if (child !== proc) return; // a killed predecessor's last output
       buffer += chunk;
       let nl = buffer.indexOf("\n");
       while (nl >= 0 && waiting) {
@@ -274,14 +285,18 @@ export async function createPythonRunner(options: PythonRunnerOptions): Promise<
         nl = buffer.indexOf("\n");
       }
     });
-    proc.stderr.on("data", (chunk: string) => stderr.push(chunk));
+    proc.stderr.on("data", (chunk: string) => {
+      if (child === proc) stderr.push(chunk);
+    });
     proc.on("exit", () => {
-      if (child === proc) child = undefined;
+      if (child !== proc) return; // a killed predecessor: its exit must not wake the new waiter
+      child = undefined;
       const w = waiting;
       waiting = undefined;
       w?.(null);
     });
     proc.on("error", () => {
+      if (child !== proc) return;
       const w = waiting;
       waiting = undefined;
       w?.(null);
@@ -342,7 +357,13 @@ export async function createPythonRunner(options: PythonRunnerOptions): Promise<
           logs,
         };
       }
-      const msg = JSON.parse(line) as { ok: boolean; response?: unknown; error?: RawInvocation["error"] };
+      const msg = JSON.parse(line) as {
+        ok: boolean;
+        response?: unknown;
+        error?: RawInvocation["error"];
+        logs?: string;
+      };
+      logs.unshift(...(msg.logs ?? "").split("\n").filter(Boolean));
       if (msg.ok) return { status: "ok", response: msg.response ?? null, durationMs, logs };
       const err = msg.error ?? { name: "Error", message: "unknown" };
       return {

@@ -10,6 +10,12 @@ export interface CheckResult {
   status: "pass" | "fail" | "skip";
   /** Why it failed or was skipped, written so a developer can act on it. */
   reason?: string;
+  /**
+   * A skip because the check does not apply to this connector (a Spark check on a JDBC driver, a
+   * write check on a source-only connector). `--strict` fails only the other skips: checks that
+   * could not run.
+   */
+  notApplicable?: boolean;
   durationMs: number;
   /** Machine-readable extras (offending fields, sample records), never secrets. */
   details?: Record<string, unknown>;

@@ -529,6 +529,74 @@ describe.runIf(hasJdk && hasSqlite)("broken projects", () => {
   });
 });
 
+/** A driver whose static initialiser or connect() never returns (javac and jar from the JDK). */
+function slowDriverJar(dir: string, where: "init" | "connect"): string {
+  const cls = where === "init" ? "SlowInit" : "SlowConnect";
+  const src = mkdtempSync(path.join(work, "slow-"));
+  const sleep = "try { Thread.sleep(120000); } catch (InterruptedException e) { }";
+  writeFileSync(
+    path.join(src, `${cls}.java`),
+    `package slow;
+public class ${cls} implements java.sql.Driver {
+  ${where === "init" ? `static { ${sleep} }` : ""}
+  public java.sql.Connection connect(String url, java.util.Properties info) {
+    ${where === "connect" ? sleep : ""}
+    return null;
+  }
+  public boolean acceptsURL(String url) { return url.startsWith("jdbc:slow:"); }
+  public java.sql.DriverPropertyInfo[] getPropertyInfo(String url, java.util.Properties info) {
+    return new java.sql.DriverPropertyInfo[0];
+  }
+  public int getMajorVersion() { return 1; }
+  public int getMinorVersion() { return 0; }
+  public boolean jdbcCompliant() { return false; }
+  public java.util.logging.Logger getParentLogger() { return null; }
+}
+`,
+  );
+  const classes = path.join(src, "classes");
+  execFileSync("javac", ["-d", classes, path.join(src, `${cls}.java`)], { stdio: "pipe" });
+  mkdirSync(path.join(classes, "META-INF/services"), { recursive: true });
+  writeFileSync(path.join(classes, "META-INF/services/java.sql.Driver"), `slow.${cls}\n`);
+  execFileSync("jar", ["cf", path.join(dir, "jars/slow.jar"), "-C", classes, "."], { stdio: "pipe" });
+  return `slow.${cls}`;
+}
+
+describe.runIf(hasJdk)("drivers that hang", () => {
+  it("a static initialiser that never returns fails glue.jdbc.load after the time limit", async () => {
+    const dir = await scaffold("glue-jdbc");
+    const cls = slowDriverJar(dir, "init");
+    patch(dir, (c) => {
+      c.glue.className = cls;
+    });
+    const results = await check(dir, { only: ["glue.jdbc.load"], javaTimeoutMs: 2500 });
+    expect(results["glue.jdbc.load"]?.status).toBe("fail");
+    expect(results["glue.jdbc.load"]?.reason).toContain(
+      "Java did not finish within 2.5 s while loading slow.SlowInit: a static initialiser that blocks",
+    );
+  });
+
+  it("a connect() that never returns fails glue.jdbc.connect; the other Java checks report", async () => {
+    const dir = await scaffold("glue-jdbc");
+    const cls = slowDriverJar(dir, "connect");
+    patch(dir, (c) => {
+      c.glue.className = cls;
+      c.deeplink.jdbcUrlTemplates = [{ title: "Slow", url: `jdbc:slow://${HOST}` }];
+    });
+    const results = await check(dir, { only: ["glue.jdbc"], jdbcUrl: "jdbc:slow://x", javaTimeoutMs: 6500 });
+    expect(statuses(results)).toEqual({
+      "glue.jdbc.class": "pass",
+      "glue.jdbc.services": "pass",
+      "glue.jdbc.load": "pass",
+      "glue.jdbc.accepts-url": "pass",
+      "glue.jdbc.connect": "fail",
+    });
+    expect(results["glue.jdbc.connect"]?.reason).toContain(
+      "Connecting to jdbc:slow://x with slow.SlowConnect got no answer within 1500 ms",
+    );
+  });
+});
+
 describe.runIf(hasJdk && hasSqlite)("Spark and Athena projects", () => {
   it("Spark: a format that resolves nowhere fails; a class resolves", async () => {
     const dir = await scaffold("glue-spark", (c) => {

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APPFLOW_CHECKS } from "../../src/conformance/appflow.js";
+import { GLUE_CHECKS } from "../../src/conformance/glue.js";
 import { runCli } from "../helpers/cli.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -28,7 +29,7 @@ import http from "node:http";
 import { ConnectorError, createHandler, paginateArray, selectFields } from ${JSON.stringify(sdk)};
 const MODE = ${JSON.stringify(mode)};
 const API = ${JSON.stringify(apiUrl)};
-const people = [
+const people = MODE === "empty" ? [] : [
   { id: "p1", name: "Ada", age: 36, joined: "2026-01-02T03:04:05Z" },
   { id: "p2", name: "Grace", age: 85, joined: "2026-02-03T04:05:06Z" },
   { id: "p3", name: "Alan", age: 41, joined: "2026-03-04T05:06:07+02:00" },
@@ -220,8 +221,13 @@ describe.runIf(built)("connector test against connectors with planted defects", 
     expect(bail.doc.result.checks.at(-1)?.status).toBe("fail");
     expect(bail.doc.result.checks.filter((c) => c.status === "fail")).toHaveLength(1);
     const good = project("good");
-    const strict = await suite(good, "--strict");
-    expect(strict.code).toBe(1); // writes.results is skipped
+    const strictGood = await suite(good, "--strict");
+    expect(strictGood.code).toBe(0); // its skips do not apply (source only, no HTTP): not failures
+    const empty = await suite(project("empty"));
+    expect(empty.code).toBe(0);
+    const strictEmpty = await suite(project("empty"), "--strict");
+    expect(strictEmpty.code).toBe(1); // no records: the record checks could not run
+    expect(strictEmpty.byId("reads.limit.Person")).toMatchObject({ status: "skip", reason: "no records" });
     const junit = path.join(good, "out/junit.xml");
     await runCli(["test", "--junit", junit], { cwd: good });
     const xml = readFileSync(junit, "utf8");
@@ -315,8 +321,8 @@ describe.runIf(built)("record and replay", () => {
 });
 
 describe("docs/test.md", () => {
-  it("lists every AppFlow check id", () => {
+  it("lists every AppFlow and Glue check id", () => {
     const doc = readFileSync(path.join(root, "docs/test.md"), "utf8");
-    for (const c of APPFLOW_CHECKS) expect(doc, c.id).toContain(`\`${c.id}\``);
+    for (const c of [...APPFLOW_CHECKS, ...GLUE_CHECKS]) expect(doc, c.id).toContain(`\`${c.id}\``);
   });
 });

@@ -215,6 +215,17 @@ describe.runIf(has("javac") && has("jar"))("glue-jdbc driver skeleton", () => {
       encoding: "utf8",
     });
     expect(out.trim()).toBe("com.example.simpledb.Driver false");
+    // The conformance suite on the built skeleton: every applicable Glue check passes.
+    const suite = await runCli(["test", "--json"], { cwd: dir });
+    const checks = (suite.json().result as { checks: { id: string; status: string; reason?: string }[] })
+      .checks;
+    expect(
+      checks.filter((c) => c.status === "fail"),
+      JSON.stringify(checks, null, 2),
+    ).toEqual([]);
+    expect(suite.code).toBe(0);
+    expect(checks.find((c) => c.id === "glue.jdbc.load")?.status).toBe("pass");
+    expect(checks.find((c) => c.id === "glue.jdbc.accepts-url")?.status).toBe("pass");
   });
 });
 

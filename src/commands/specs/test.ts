@@ -39,6 +39,14 @@ export const testSpec: CommandSpec = {
       description: "maximum pages followed in a full pull (default test.pageBudget, 100)",
     },
     { flags: "--jdbc-url <url>", description: "Glue JDBC: connect with this URL and run SELECT 1" },
+    {
+      flags: "--jdbc-user <name>",
+      description: "Glue JDBC: user for --jdbc-url (password from CONNECTOR_JDBC_PASSWORD)",
+    },
+    {
+      flags: "--lenient",
+      description: "Glue JDBC: a driver missing from META-INF/services is a warning, not an error",
+    },
   ],
   examples: [
     "connector test",
