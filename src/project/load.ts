@@ -250,6 +250,10 @@ function describeError(e: ErrorObject, ctx: ValidateContext): string {
       return `${where}: must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
     case "type":
       return `${where}: must be ${String(params.type)}`;
+    case "maxLength":
+      return `${where}: must be at most ${String(params.limit)} characters`;
+    case "minLength":
+      return `${where}: must be at least ${String(params.limit)} character${params.limit === 1 ? "" : "s"}`;
     case "pattern":
       return `${where}: must match ${String(params.pattern)}${settingHelp(p)}`;
     case "not":
