@@ -5,10 +5,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { build } from "esbuild";
+import { bin, scaffoldAndBundle } from "./template-project.mjs";
 
-const root = path.resolve(import.meta.dirname, "..");
-const bin = path.join(root, "bin/connector.js");
 const work = mkdtempSync(path.join(tmpdir(), "connectorkit-demo-"));
 const dir = path.join(work, "acme-crm");
 const connector = (...args) => {
@@ -16,21 +14,7 @@ const connector = (...args) => {
   execFileSync(process.execPath, [bin, ...args], { cwd: dir, stdio: "inherit" });
 };
 try {
-  execFileSync(process.execPath, [bin, "init", dir, "--yes", "--skip-install", "--no-git"], {
-    stdio: "inherit",
-  });
-  await build({
-    entryPoints: [path.join(dir, "src/index.ts")],
-    outfile: path.join(dir, "dist/index.mjs"),
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    external: ["@aws-sdk/*"],
-    alias: { "connectorkit/sdk": path.join(root, "dist/sdk/index.js") },
-    logLevel: "silent",
-  });
+  await scaffoldAndBundle(dir, { stdio: "inherit" });
   connector("invoke", "DescribeEntity", "--entity", "Contact", "--quiet");
   connector(
     "invoke",

@@ -1,3 +1,20 @@
+import {
+  CONNECTOR_MODES,
+  CONNECTOR_OPERATORS,
+  CONNECTOR_RUNTIME_SETTING_DATA_TYPES,
+  CONNECTOR_RUNTIME_SETTING_SCOPES,
+  DATA_TRANSFER_TYPES,
+  ERROR_CODES,
+  FIELD_DATA_TYPES,
+  OAUTH2_CONTENT_TYPES,
+  OAUTH2_CUSTOM_PROP_TYPES,
+  OAUTH2_GRANT_TYPES,
+  OAUTH2_METHOD_TYPES,
+  TIME_UNITS,
+  TRIGGER_FREQUENCIES,
+  TRIGGER_TYPES,
+  WRITE_OPERATION_TYPES,
+} from "../sdk/model.js";
 import { closest } from "../ui/suggest.js";
 
 /**
@@ -26,70 +43,6 @@ const E = (values: readonly string[], req = false): Spec => ({ t: "enum", values
 const A = (items: Spec, req = false): Spec => ({ t: "array", items, req, nullable: !req });
 const O = (fields: Record<string, Spec>, req = false): Spec => ({ t: "object", fields, req, nullable: !req });
 const M = (values: Spec, req = false): Spec => ({ t: "map", values, req, nullable: !req });
-
-export const ERROR_CODES = [
-  "InvalidArgument",
-  "InvalidCredentials",
-  "AccessDenied",
-  "RequestTimeout",
-  "RateLimitExceeded",
-  "ServiceUnavailable",
-  "ClientError",
-  "ServerError",
-  "UnknownError",
-  "PartialWriteFailure",
-  "ResourceNotFoundError",
-] as const;
-export const CONNECTOR_OPERATORS = [
-  "PROJECTION",
-  "LESS_THAN",
-  "GREATER_THAN",
-  "BETWEEN",
-  "LESS_THAN_OR_EQUAL_TO",
-  "GREATER_THAN_OR_EQUAL_TO",
-  "EQUAL_TO",
-  "CONTAINS",
-  "NOT_EQUAL_TO",
-  "ADDITION",
-  "SUBTRACTION",
-  "MULTIPLICATION",
-  "DIVISION",
-  "MASK_ALL",
-  "MASK_FIRST_N",
-  "MASK_LAST_N",
-  "VALIDATE_NON_NULL",
-  "VALIDATE_NON_ZERO",
-  "VALIDATE_NON_NEGATIVE",
-  "VALIDATE_NUMERIC",
-  "NO_OP",
-] as const;
-export const FIELD_DATA_TYPES = [
-  "String",
-  "Integer",
-  "Float",
-  "Double",
-  "Long",
-  "Short",
-  "BigInteger",
-  "BigDecimal",
-  "ByteArray",
-  "Boolean",
-  "Date",
-  "DateTime",
-  "Struct",
-  "Map",
-  "List",
-] as const;
-const WRITE_OPS = ["INSERT", "UPDATE", "UPSERT", "DELETE"] as const;
-const TIME_UNITS = [
-  "NANOSECONDS",
-  "MICROSECONDS",
-  "MILLISECONDS",
-  "SECONDS",
-  "MINUTES",
-  "HOURS",
-  "DAYS",
-] as const;
 
 const errorDetails = O({ errorCode: E(ERROR_CODES, true), errorMessage: S(true), retryAfterSeconds: I() });
 const cacheControl = O({ timeToLive: I(true), timeToLiveUnit: E(TIME_UNITS) });
@@ -131,7 +84,7 @@ const field = O({
     isNullable: B(),
     isUpsertable: B(),
     isDefaultedOnCreate: B(),
-    supportedWriteOperations: A(E(WRITE_OPS, true)),
+    supportedWriteOperations: A(E(WRITE_OPERATION_TYPES, true)),
   }),
   filterOperators: A(E(CONNECTOR_OPERATORS, true)),
   customProperties: stringMap,
@@ -153,15 +106,15 @@ const oauth2Defaults = O({
   oAuthScopes: A({ t: "string" }),
   tokenURL: A({ t: "string" }, true),
   authURL: A({ t: "string" }),
-  oAuth2GrantTypesSupported: A(E(["AUTHORIZATION_CODE", "CLIENT_CREDENTIALS", "JWT_BEARER"], true), true),
-  oAuth2ContentType: E(["URL_ENCODED", "APPLICATION_JSON"]),
-  oAuth2MethodType: E(["HTTP_POST", "HTTP_GET"]),
+  oAuth2GrantTypesSupported: A(E(OAUTH2_GRANT_TYPES, true), true),
+  oAuth2ContentType: E(OAUTH2_CONTENT_TYPES),
+  oAuth2MethodType: E(OAUTH2_METHOD_TYPES),
   oauth2CustomProperties: A(
     O(
       {
         key: S(true),
         required: B(true),
-        type: E(["TOKEN_URL", "AUTH_URL"], true),
+        type: E(OAUTH2_CUSTOM_PROP_TYPES, true),
         label: S(true),
         description: S(true),
         sensitiveField: B(),
@@ -182,7 +135,7 @@ export const RESPONSE_SPECS: Record<string, Record<string, Spec>> = {
     connectorOwner: S(true),
     connectorName: S(true),
     connectorVersion: S(true),
-    connectorModes: A(E(["SOURCE", "DESTINATION"], true), true),
+    connectorModes: A(E(CONNECTOR_MODES, true), true),
     authenticationConfig: O({
       isBasicAuthSupported: B(),
       isApiKeyAuthSupported: B(),
@@ -195,11 +148,11 @@ export const RESPONSE_SPECS: Record<string, Record<string, Spec>> = {
       O(
         {
           key: S(true),
-          dataType: E(["String", "Date", "DateTime", "Long", "Integer", "Boolean", "Url"], true),
+          dataType: E(CONNECTOR_RUNTIME_SETTING_DATA_TYPES, true),
           required: B(true),
           label: S(true),
           description: S(true),
-          scope: E(["CONNECTOR_PROFILE", "SOURCE", "DESTINATION", "SOURCE_AND_DESTINATION"], true),
+          scope: E(CONNECTOR_RUNTIME_SETTING_SCOPES, true),
           connectorSuppliedValueOptions: A({ t: "string" }),
         },
         true,
@@ -207,11 +160,11 @@ export const RESPONSE_SPECS: Record<string, Record<string, Spec>> = {
     ),
     supportedApiVersions: A({ t: "string" }, true),
     operatorsSupported: A(E(CONNECTOR_OPERATORS, true)),
-    supportedTriggerTypes: A(E(["SCHEDULED", "ONDEMAND"], true)),
-    triggerFrequenciesSupported: A(E(["BYMINUTE", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "ONCE"], true)),
-    supportedWriteOperations: A(E(WRITE_OPS, true)),
+    supportedTriggerTypes: A(E(TRIGGER_TYPES, true)),
+    triggerFrequenciesSupported: A(E(TRIGGER_FREQUENCIES, true)),
+    supportedWriteOperations: A(E(WRITE_OPERATION_TYPES, true)),
     logoURL: S(),
-    supportedDataTransferTypes: A(E(["RECORD", "FILE"], true)),
+    supportedDataTransferTypes: A(E(DATA_TRANSFER_TYPES, true)),
   },
   ValidateConnectorRuntimeSettingsRequest: { ...base, errorsByInputField: stringMap },
   ValidateCredentialsRequest: { ...base },
