@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite runs for real: an OCI registry (docker-registry),
-# htpasswd (apache2-utils), skopeo and umoci (independent image checkers), jq, a JDK and real
+# htpasswd (apache2-utils), skopeo and umoci (independent image checkers), jq, tmux (drives
+# interactive prompts in a real terminal), a JDK and real
 # JDBC driver jars (SQLite, H2). Safe to run again; does nothing when everything is present.
 set -euo pipefail
-packages=(docker-registry apache2-utils skopeo umoci jq unzip default-jdk-headless libxerial-sqlite-jdbc-java libh2-java)
+packages=(docker-registry apache2-utils skopeo umoci jq unzip tmux default-jdk-headless libxerial-sqlite-jdbc-java libh2-java)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,5 +1,6 @@
 import path from "node:path";
 import {
+  derivedNames,
   listTemplates,
   loadTemplateManifest,
   resolveDefault,
@@ -74,9 +75,10 @@ export async function run(ctx: CommandContext, args: string[], options: Record<s
     const flagValue = options[OPTION_FOR[v.name] ?? v.name];
     let value: string | undefined = typeof flagValue === "string" ? flagValue : undefined;
     if (value === undefined && v.name === "name") value = path.basename(target);
-    if (value === undefined && prompts) value = await ask(prompts, v, resolveDefault(v, known));
+    const withNames = { ...derivedNames(known.name ?? ""), ...known };
+    if (value === undefined && prompts) value = await ask(prompts, v, resolveDefault(v, withNames));
     if (value !== undefined) answers[v.name] = value;
-    known[v.name] = value ?? resolveDefault(v, known) ?? "";
+    known[v.name] = value ?? resolveDefault(v, withNames) ?? "";
   }
 
   const sdkSpec = typeof options.sdk === "string" ? options.sdk : `^${VERSION}`;
