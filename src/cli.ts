@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import type { CommandContext, CommandSpec, GlobalOptions } from "./commands/context.js";
 import { commands } from "./commands/index.js";
 import { shouldUseColor } from "./ui/color.js";
-import { CliError, ExitCode, notImplemented } from "./ui/errors.js";
+import { CliError, ExitCode } from "./ui/errors.js";
 import { detectMode, Reporter } from "./ui/reporter.js";
 import { VERSION } from "./version.js";
 
@@ -22,7 +22,9 @@ function defaultIO(): CliIO {
     stderr: process.stderr,
     stdin: process.stdin,
     env: process.env,
-    isTTY: Boolean(process.stderr.isTTY && process.stdout.isTTY),
+    // A terminal that reports no width (e.g. a pty set up without stty) gets plain lines: spinners
+    // cannot redraw there.
+    isTTY: Boolean(process.stderr.isTTY && process.stdout.isTTY && (process.stderr.columns ?? 0) > 0),
     cwd: process.cwd(),
   };
 }
@@ -56,7 +58,6 @@ export async function run(argv: string[], io: CliIO = defaultIO()): Promise<numb
       stdout: io.stdout,
       stderr: io.stderr,
     });
-    if (!spec.load) throw notImplemented(spec.name);
     await reporter.init();
     const mod = await spec.load();
     const ctx: CommandContext = {
@@ -176,10 +177,6 @@ function buildProgram(commander: typeof import("commander"), io: CliIO, action: 
       if (o.choices) opt.choices(o.choices);
       if (o.repeatable) opt.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
       cmd.addOption(opt);
-    }
-    if (!spec.load) {
-      // Not implemented yet: accept anything so the answer is always "not implemented", exit 2.
-      cmd.allowUnknownOption(true).allowExcessArguments(true);
     }
     cmd.addHelpText("after", `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join("\n")}\n`);
     cmd.action(async (...received: unknown[]) => {

@@ -44,6 +44,6 @@ export interface CommandSpec {
   options?: OptionSpec[];
   /** Shown under "Examples:" in --help. */
   examples: string[];
-  /** Lazily imports the command module; absent for commands whose issue has not landed yet. */
-  load?: () => Promise<CommandModule>;
+  /** Lazily imports the command module (and, with it, everything the command needs). */
+  load: () => Promise<CommandModule>;
 }

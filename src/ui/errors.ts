@@ -51,11 +51,3 @@ export class CliError extends Error {
 export function isCliError(value: unknown): value is CliError {
   return value instanceof CliError;
 }
-
-/** A command that exists in help but whose issue has not landed yet. */
-export function notImplemented(command: string): CliError {
-  return new CliError("NOT_IMPLEMENTED", `\`connector ${command}\` is not implemented yet.`, {
-    hint: "Follow the project's issues for progress; nothing was changed.",
-    exitCode: ExitCode.Usage,
-  });
-}

@@ -8,7 +8,18 @@ import { runCli } from "../helpers/cli.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { version: string };
-const pending = ["push"];
+const all = [
+  "init",
+  "invoke",
+  "test",
+  "package",
+  "push",
+  "register",
+  "unregister",
+  "status",
+  "deeplink",
+  "filter",
+];
 
 describe("connector CLI shell", () => {
   it("prints the package version", async () => {
@@ -20,7 +31,7 @@ describe("connector CLI shell", () => {
   it("lists every command with examples in --help", async () => {
     const r = await runCli(["--help"]);
     expect(r.code).toBe(0);
-    for (const name of [...pending, "filter"]) expect(r.stdout).toMatch(new RegExp(`\\n  ${name}\\b`));
+    for (const name of all) expect(r.stdout).toMatch(new RegExp(`\\n  ${name}\\b`));
     expect(r.stdout).toContain("Examples:");
     for (const flag of [
       "--json",
@@ -45,25 +56,21 @@ describe("connector CLI shell", () => {
     }
   });
 
-  it.each(pending)(
-    "`%s` is listed but exits 2 with 'not implemented yet' and no fake output",
-    async (name) => {
-      const r = await runCli([name, "--some-flag", "x"]);
-      expect(r.code).toBe(2);
+  it("fails a command outside a project with a clear error and nothing on stdout", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "ck-noproject-"));
+    for (const name of ["invoke", "test", "package", "push", "register", "status"]) {
+      const r = await runCli([name], { cwd: dir });
+      expect(r.code, name).toBe(2);
       expect(r.stdout).toBe("");
-      expect(r.stderr).toContain("not implemented yet");
-      const j = await runCli([name, "--json"]);
-      expect(j.code).toBe(2);
-      expect(j.json()).toEqual({
+      expect(r.stderr).toContain("No connector.json");
+      const j = await runCli([name, "--json"], { cwd: dir });
+      expect(j.json(), name).toMatchObject({
         ok: false,
         command: name,
-        error: expect.objectContaining({
-          code: "NOT_IMPLEMENTED",
-          message: expect.stringContaining("not implemented yet"),
-        }),
+        error: { code: "PROJECT_NOT_FOUND" },
       });
-    },
-  );
+    }
+  });
 
   it("rejects an unknown command and an unknown option with exit 2", async () => {
     const a = await runCli(["frobnicate"]);
