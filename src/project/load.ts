@@ -1,10 +1,11 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { Ajv, type ErrorObject } from "ajv";
+import type { ErrorObject } from "ajv";
 import { CliError, ExitCode } from "../ui/errors.js";
 import { closest } from "../ui/suggest.js";
-import { connectorSchema, listSettings, type SettingInfo, settingInfo } from "./schema.js";
+import { listSettings, type SettingInfo, settingInfo } from "./schema.js";
+import { validate } from "./schema-validator.generated.js";
 import type { ConnectorConfig, SettingSource } from "./types.js";
 
 export const PROJECT_FILE = "connector.json";
@@ -176,16 +177,6 @@ function coerceEnv(info: SettingInfo, raw: string): unknown {
   }
 }
 
-let compiled: ReturnType<Ajv["compile"]> | undefined;
-
-function validator() {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    compiled = ajv.compile(connectorSchema);
-  }
-  return compiled;
-}
-
 interface ValidateContext {
   file: string;
   sources: ReadonlyMap<string, SettingSource>;
@@ -195,7 +186,7 @@ interface ValidateContext {
 }
 
 function validateConfig(config: Record<string, unknown>, ctx: ValidateContext): void {
-  const validate = validator();
+  // Precompiled from the schema at build time (scripts/gen-schema-validator.mjs): no Ajv compile here.
   if (validate(config)) return;
   const errors = (validate.errors ?? []).filter(
     (e) => !(ctx.partial && (e.keyword === "required" || e.keyword === "if" || e.keyword === "not")),

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -176,5 +177,15 @@ describe("validation errors name the JSON path and the expected value", () => {
     });
     const p = await loadProject({ cwd: ok.cwd, env: {} });
     expect(p.get("glue.jars")).toEqual(["jars"]);
+  });
+});
+
+describe("the precompiled schema validator", () => {
+  it("is generated from the current schema", () => {
+    const r = spawnSync(process.execPath, ["scripts/gen-schema-validator.mjs", "--check"], {
+      cwd: path.resolve(import.meta.dirname, "../.."),
+      encoding: "utf8",
+    });
+    expect(r.status, r.stderr).toBe(0);
   });
 });
