@@ -1,5 +1,4 @@
-import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { endpointsFromEnv } from "../aws/clients.js";
 import { humanSummary, summarize, toJunit } from "../conformance/report.js";

@@ -9,7 +9,7 @@ const SECRET = "py-secret-9d8c7b6a";
 const hasBoto3 = spawnSync("python3", ["-c", "import boto3"], { stdio: "ignore" }).status === 0;
 
 /** A Python connector without any SDK: plain dicts in, plain dicts out. */
-const HANDLER = String.raw`
+const HANDLER = `
 import json, boto3
 
 CONFIG = {
