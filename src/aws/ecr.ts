@@ -1,7 +1,7 @@
 import type { ECRClient } from "@aws-sdk/client-ecr";
 import { CliError, ExitCode } from "../ui/errors.js";
 import { registerSecret } from "../ui/redact.js";
-import { awsError } from "./clients.js";
+import { awsError, ecrSdk } from "./clients.js";
 
 /**
  * The ECR control-plane calls of `connector push`: registry credentials, the repository (found or
@@ -30,7 +30,7 @@ function errorName(error: unknown): string {
  * command: the token is fetched once per run, never refreshed in a loop.
  */
 export async function getEcrCredentials(ecr: ECRClient, registryId?: string): Promise<EcrCredentials> {
-  const { GetAuthorizationTokenCommand } = await import("@aws-sdk/client-ecr");
+  const { GetAuthorizationTokenCommand } = ecrSdk();
   let data: { authorizationToken?: string; proxyEndpoint?: string; expiresAt?: Date } | undefined;
   const which = registryId ? `registry ${registryId}` : "the caller's registry";
   try {
@@ -98,7 +98,7 @@ export async function ensureRepository(
   ecr: ECRClient,
   options: EnsureRepositoryOptions,
 ): Promise<RepositoryInfo> {
-  const { DescribeRepositoriesCommand, CreateRepositoryCommand } = await import("@aws-sdk/client-ecr");
+  const { DescribeRepositoriesCommand, CreateRepositoryCommand } = ecrSdk();
   const { registryId, repositoryName } = options;
   const registryArg = registryId ? { registryId } : {};
   const describe = async () => {
@@ -220,7 +220,7 @@ export async function digestForTag(
   where: ImageLookup,
   tag: string,
 ): Promise<string | undefined> {
-  const { DescribeImagesCommand } = await import("@aws-sdk/client-ecr");
+  const { DescribeImagesCommand } = ecrSdk();
   try {
     const r = await ecr.send(new DescribeImagesCommand({ ...where, imageIds: [{ imageTag: tag }] }));
     return r.imageDetails?.[0]?.imageDigest;
@@ -249,7 +249,7 @@ export async function verifyImage(
   tag: string,
   options: { attempts?: number; delayMs?: number } = {},
 ): Promise<VerifiedImage> {
-  const { DescribeImagesCommand } = await import("@aws-sdk/client-ecr");
+  const { DescribeImagesCommand } = ecrSdk();
   const attempts = options.attempts ?? 6;
   let lastProblem = "";
   for (let i = 1; i <= attempts; i++) {

@@ -7,6 +7,7 @@ import { createReadStream } from "node:fs";
 import { copyFile, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
+import type { PulledImage } from "../registry/pull.js";
 import { CliError, ExitCode } from "../ui/errors.js";
 import { type Descriptor, digestHex, type JsonBlob } from "./manifest.js";
 import { isIndexType, OCI_INDEX } from "./media-types.js";
@@ -14,16 +15,8 @@ import { matchesPlatform, type Platform, platformSpec } from "./platform.js";
 
 export const REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";
 
-/** A single-platform image ready to build on (same shape as src/registry/pull.ts returns). */
-export interface PulledImage {
-  reference: string;
-  manifestDigest: string;
-  /** The single-platform image manifest. */
-  manifest: Record<string, unknown>;
-  configDigest: string;
-  config: Record<string, unknown>;
-  layers: Array<{ digest: string; size: number; mediaType: string; blobPath: string }>;
-}
+/** A single-platform image ready to build on: what `pullImage` returns for a registry base. */
+export type { PulledImage };
 
 /** Path of a blob in a layout. */
 export function blobPath(dir: string, digest: string): string {

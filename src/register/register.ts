@@ -19,6 +19,7 @@ import {
   awsError,
   callerAccount,
   ecrClient,
+  ecrSdk,
   iamClient,
   lambdaClient,
 } from "../aws/clients.js";
@@ -455,7 +456,7 @@ async function resolveImage(
   if (code.digest || !code.ref?.tag) return desiredImageUri(code);
   const ref = code.ref;
   const tag = ref.tag as string;
-  const { DescribeImagesCommand } = await import("@aws-sdk/client-ecr");
+  const { DescribeImagesCommand } = ecrSdk();
   const ecr = await ecrClient({ ...deps.aws, maxAttempts: 2 });
   try {
     const r = await ecr.send(

@@ -17,7 +17,7 @@ import { shortDigest } from "./digest.js";
 import { registryError } from "./errors.js";
 import { type LayoutImage, readLayout } from "./layout.js";
 import { IMAGE_MANIFEST_TYPES } from "./media.js";
-import { pushImage } from "./push.js";
+import { type PushImageResult, pushImage } from "./push.js";
 import { PushedRecord } from "./record.js";
 import { ecrRegistryHost } from "./reference.js";
 
@@ -49,7 +49,7 @@ export interface EcrPushOptions {
   onEvent?: ProgressListener;
 }
 
-export interface EcrPushResult {
+export interface EcrPushResult extends PushImageResult {
   /** `<registry host>/<repository>:<tag>`. */
   imageUri: string;
   repositoryUri: string;
@@ -58,13 +58,6 @@ export interface EcrPushResult {
   registryId: string;
   region: string;
   tag: string;
-  digest: string;
-  mediaType: string;
-  uploaded: string[];
-  skipped: string[];
-  mounted: string[];
-  bytesUploaded: number;
-  bytesSkipped: number;
   created: boolean;
   unchanged: boolean;
   /** The tag pointed at this other image before (moved with --force). */
