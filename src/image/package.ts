@@ -31,6 +31,7 @@ import { buildLayer } from "./layer.js";
 import { buildManifest, digestHex, jsonBlob } from "./manifest.js";
 import { FAMILY_TYPES, layerTypeFor, type ManifestFamily } from "./media-types.js";
 import { copyBlobInto, type PulledImage, writeJsonBlob, writeLayoutIndex } from "./oci-layout.js";
+import { DEFAULT_ZIP } from "./paths.js";
 import type { Platform } from "./platform.js";
 import { writeZip } from "./zip-writer.js";
 
@@ -191,7 +192,7 @@ export async function packageConnector(options: PackageOptions): Promise<Package
   const warnings = payload.warnings;
 
   if (options.format === "zip") {
-    const file = options.output ?? project.resolve(".connector", "function.zip");
+    const file = options.output ?? project.resolve(DEFAULT_ZIP);
     const limit = options.sizeLimitBytes ?? LAMBDA_ZIP_LIMIT_BYTES;
     const unzipped = payload.files.totalBytes();
     if (unzipped > limit) throw tooLarge("zip", unzipped, limit);

@@ -3,17 +3,19 @@
  * which code to deploy, the function's settings, the label, and the validation of all of it
  * against the AppFlow, Lambda and IAM API constraints. Reads files; never calls AWS.
  */
+
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import { DEFAULT_ZIP } from "../image/paths.js";
 import type { Project } from "../project/index.js";
 import { checkAppflowLabel, functionNameFor } from "../scaffold/names.js";
 import { CliError, ExitCode } from "../ui/errors.js";
 import { roleNameFor } from "./policies.js";
 
 export const PUSH_RECORD = ".connector/push.json";
-export const DEFAULT_ZIP = ".connector/lambda.zip";
+export { DEFAULT_ZIP };
 /** Lambda's limit for a zip uploaded directly in CreateFunction / UpdateFunctionCode. */
 export const MAX_DIRECT_ZIP_BYTES = 50 * 1024 * 1024;
 /** The AWS Marketplace seller registry: Lambda cannot run images from it (D3). */
@@ -159,7 +161,7 @@ interface PushRecord {
 }
 
 /**
- * Picks the code to deploy: --image-uri, --zip, .connector/push.json, .connector/lambda.zip (with
+ * Picks the code to deploy: --image-uri, --zip, .connector/push.json, .connector/function.zip (with
  * `image.format: "zip"`, the zip file comes before push.json). `required: false` returns undefined
  * instead of failing when nothing is found.
  */

@@ -122,7 +122,7 @@ export async function inspectConnector(inputs: TargetInputs, deps: StatusDeps): 
         }
       } else {
         notes.push(
-          "no local image or zip record (.connector/push.json, .connector/lambda.zip): code not compared",
+          "no local image or zip record (.connector/push.json, .connector/function.zip): code not compared",
         );
       }
       if (c.MemorySize !== inputs.memorySize)

@@ -5,7 +5,7 @@
  * in-process) → status → register again (unchanged). Each step reads what the previous one wrote.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -125,5 +125,12 @@ describe.runIf(ready)("AppFlow connector lifecycle across commands", () => {
     const again = await cli(["register", "--region", "us-east-1"]);
     expect((again.steps as { status: string }[]).every((s) => s.status === "unchanged")).toBe(true);
     expect(double.requestsFor("/register-connector")).toHaveLength(1);
+
+    // The zip route: package --format zip writes what register picks up when there is no push record.
+    const zipped = await cli(["package", "--format", "zip", "--no-bundle"]);
+    expect(zipped.output).toBe(path.join(dir, ".connector/function.zip"));
+    rmSync(path.join(dir, ".connector/push.json"));
+    const plan = await cli(["register", "--dry-run", "--region", "us-east-1"]);
+    expect(plan.code).toMatchObject({ kind: "zip", file: path.join(dir, ".connector/function.zip") });
   }, 240_000);
 });

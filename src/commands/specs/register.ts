@@ -19,7 +19,7 @@ export const registerSpec: CommandSpec = {
     {
       flags: "--zip <file>",
       description:
-        "Lambda zip to deploy (default: .connector/lambda.zip from `connector package --format zip`)",
+        "Lambda zip to deploy (default: .connector/function.zip from `connector package --format zip`)",
     },
     {
       flags: "--role-arn <arn>",
@@ -51,7 +51,7 @@ export const registerSpec: CommandSpec = {
     "connector register",
     "connector register --dry-run",
     "connector register --image-uri 123456789012.dkr.ecr.us-east-1.amazonaws.com/acme-crm:1.0.0 --publish",
-    "connector register --zip .connector/lambda.zip --role-arn arn:aws:iam::123456789012:role/acme-crm",
+    "connector register --zip .connector/function.zip --role-arn arn:aws:iam::123456789012:role/acme-crm",
     "connector register --json --region eu-west-1",
   ],
   load: () => import("../register.js"),

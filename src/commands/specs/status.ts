@@ -16,7 +16,7 @@ export const statusSpec: CommandSpec = {
     },
     {
       flags: "--zip <file>",
-      description: "compare the function's code with this zip (default: .connector/lambda.zip)",
+      description: "compare the function's code with this zip (default: .connector/function.zip)",
     },
     endpointOption,
   ],
