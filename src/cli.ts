@@ -91,9 +91,9 @@ export async function run(argv: string[], io: CliIO = defaultIO()): Promise<numb
         hint: `Run \`connector ${commandName === "connector" ? "" : `${commandName} `}--help\` for usage.`,
         exitCode: ExitCode.Usage,
       });
-      return finish(fallbackReporter(io, wantsJson).failure(commandName, usage), io);
+      return finish(fallbackReporter(io, wantsJson, userArgs).failure(commandName, usage), io);
     }
-    const rep = reporter ?? fallbackReporter(io, wantsJson);
+    const rep = reporter ?? fallbackReporter(io, wantsJson, userArgs);
     return finish(rep.failure(commandName, error), io);
   } finally {
     if (realProcess) process.off("SIGINT", onSignal);
@@ -106,10 +106,10 @@ function finish(code: number, io: CliIO): number {
   return code;
 }
 
-function fallbackReporter(io: CliIO, json: boolean): Reporter {
+function fallbackReporter(io: CliIO, json: boolean, argv: string[]): Reporter {
   return new Reporter({
     mode: detectMode({ json, isTTY: io.isTTY, env: io.env }),
-    color: shouldUseColor({ isTTY: io.isTTY, env: io.env, flag: !process.argv.includes("--no-color") }),
+    color: shouldUseColor({ isTTY: io.isTTY, env: io.env, flag: !argv.includes("--no-color") }),
     verbose: false,
     quiet: false,
     stdout: io.stdout,

@@ -7,7 +7,6 @@ import {
   type ConnectorConfiguration,
   type ConnectorDetail,
   DescribeConnectorCommand,
-  ListConnectorsCommand,
   RegisterConnectorCommand,
   UnregisterConnectorCommand,
   UpdateConnectorRegistrationCommand,
@@ -109,24 +108,4 @@ export async function unregisterConnector(
     if ((error as { name?: string }).name === "ResourceNotFoundException") return false;
     throw awsError(error, "appflow:UnRegisterConnector");
   }
-}
-
-/** Every custom connector registered in the account and region (all pages). */
-export async function listConnectors(client: AppflowClient, pageSize = 100): Promise<ConnectorDetail[]> {
-  const out: ConnectorDetail[] = [];
-  let nextToken: string | undefined;
-  do {
-    const r = await (async () => {
-      try {
-        return await client.send(
-          new ListConnectorsCommand({ maxResults: pageSize, ...(nextToken ? { nextToken } : {}) }),
-        );
-      } catch (error) {
-        throw awsError(error, "appflow:ListConnectors");
-      }
-    })();
-    out.push(...(r.connectors ?? []));
-    nextToken = r.nextToken;
-  } while (nextToken);
-  return out;
 }

@@ -15,9 +15,9 @@ export type AwsService = "ecr" | "lambda" | "iam" | "appflow" | "sts";
 export interface AwsOptions {
   region?: string;
   profile?: string;
-  /** One endpoint for every service (`--endpoint-url`). */
+  /** One endpoint for every service (`--endpoint-url` of register, unregister, status). */
   endpointUrl?: string;
-  /** Per-service endpoints; they win over `endpointUrl`. */
+  /** Per-service endpoints (CONNECTOR_<SERVICE>_ENDPOINT); they win over `endpointUrl`. */
   endpoints?: Partial<Record<AwsService, string>>;
   /** Max attempts for throttling and transient errors (SDK retry strategy). Default 5. */
   maxAttempts?: number;
@@ -76,6 +76,7 @@ export function ecrSdk(): typeof import("@aws-sdk/client-ecr") {
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 async function config(service: AwsService, options: AwsOptions): Promise<ClientConfig> {
+  // The more specific setting wins: a per-service endpoint over the one for every service.
   const endpoint = options.endpoints?.[service] ?? options.endpointUrl;
   const cfg: ClientConfig = {
     region: options.region ?? "us-east-1",
@@ -166,13 +167,7 @@ export function awsError(error: unknown, action: string, context?: string): CliE
       cause: error,
     });
   }
-  if (/AccessDenied|UnauthorizedOperation|NotAuthorized/.test(name) || status === 403) {
-    return new CliError("AWS_ACCESS_DENIED", `${where}${action} was denied: ${message}`, {
-      hint: `Grant ${action} to the caller's IAM identity (see docs/register.md for the full list).`,
-      exitCode: ExitCode.Aws,
-      cause: error,
-    });
-  }
+  // Bad keys also answer 403: recognise them before the generic access-denied case.
   if (
     /ExpiredToken|InvalidClientTokenId|UnrecognizedClient|CredentialsProviderError|InvalidSignature/.test(
       name,
@@ -180,6 +175,13 @@ export function awsError(error: unknown, action: string, context?: string): CliE
   ) {
     return new CliError("AWS_CREDENTIALS", `${where}AWS rejected the credentials: ${message}`, {
       hint: "Refresh your credentials (aws sso login, a new session) or pick another --profile.",
+      exitCode: ExitCode.Aws,
+      cause: error,
+    });
+  }
+  if (/AccessDenied|UnauthorizedOperation|NotAuthorized/.test(name) || status === 403) {
+    return new CliError("AWS_ACCESS_DENIED", `${where}${action} was denied: ${message}`, {
+      hint: `Grant ${action} to the caller's IAM identity (see docs/register.md for the full list).`,
       exitCode: ExitCode.Aws,
       cause: error,
     });

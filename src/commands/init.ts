@@ -95,15 +95,13 @@ export async function run(ctx: CommandContext, args: string[], options: Record<s
   const post = await runPostSteps({
     target,
     install,
+    ...(manifest.install !== "npm" ? { skipInstallReason: "the template has no npm dependencies" } : {}),
     git: options.git !== false,
     env: ctx.env,
     onEvent: reporter.onEvent,
   });
   for (const p of post.filter((s) => s.status === "failed")) {
     reporter.warn(`${p.step} failed; the project is usable. Re-run: ${p.rerun}\n${p.reason ?? ""}`);
-  }
-  if (manifest.install === "npm" && options.skipInstall) {
-    post[0] = { step: "npm-install", status: "skipped", reason: "--skip-install" };
   }
   const rel = path.relative(globals.cwd, target) || ".";
   const next = nextSteps(manifest.kind, manifest.language, rel, install);

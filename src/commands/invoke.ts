@@ -29,6 +29,9 @@ export async function run(ctx: CommandContext, args: string[], options: Record<s
     env: ctx.env,
   });
   if (connector.secrets.modeWarning) reporter.warn(connector.secrets.modeWarning);
+  // Replay starts before the event is built: building it calls the connector too (the API version
+  // from its configuration, the entity definition from DescribeEntity), like AppFlow does.
+  const replay = options.live ? undefined : await startReplay(project, connector, reporter);
   try {
     let event: Record<string, unknown> & { type: string };
     if (eventSource) {
@@ -61,13 +64,7 @@ export async function run(ctx: CommandContext, args: string[], options: Record<s
     }
     const timeoutMs =
       options.timeout !== undefined ? positiveInt(options.timeout, "--timeout") * 1000 : undefined;
-    const replay = options.live ? undefined : await startReplay(project, connector, reporter);
-    let result: InvokeResult;
-    try {
-      result = await invokeChecked(connector.runner, event, timeoutMs);
-    } finally {
-      replay?.dispose();
-    }
+    const result = await invokeChecked(connector.runner, event, timeoutMs);
     if (replay && replay.unmatched.length > 0) {
       reporter.warn(
         `no recorded exchange for: ${replay.unmatched.join("; ")}. Use --live to call the API, or record ` +
@@ -93,6 +90,7 @@ export async function run(ctx: CommandContext, args: string[], options: Record<s
     }
     throw handlerProblem(result);
   } finally {
+    replay?.dispose();
     await connector.runner.close();
   }
 }

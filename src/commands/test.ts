@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { endpointsFromEnv } from "../aws/clients.js";
+import { endpointsFromEnv, requireRegion } from "../aws/clients.js";
 import { humanSummary, summarize, toJunit } from "../conformance/report.js";
 import { runAppflowSuite } from "../conformance/run.js";
 import type { CheckResult, SuiteOptions } from "../conformance/types.js";
@@ -78,15 +78,20 @@ async function appflow(
 ) {
   const { globals } = ctx;
   const pageBudget = numberOption(options.pageBudget, "--page-budget");
-  const region = globals.region ?? project.config.aws?.region;
+  const remote = typeof options.remote === "string";
+  const region = globals.region ?? project.get<string>("aws.region");
+  const profile = globals.profile ?? project.get<string>("aws.profile");
   return runAppflowSuite(project, {
     ...suite,
     ...(typeof options.remote === "string" ? { remote: options.remote } : {}),
     aws: {
-      ...(region ? { region } : {}),
-      ...(globals.profile ? { profile: globals.profile } : {}),
-      ...(typeof options.endpointUrl === "string" ? { endpointUrl: options.endpointUrl } : {}),
-      endpoints: endpointsFromEnv(ctx.env),
+      ...(remote ? { region: requireRegion(region, ctx.env) } : region ? { region } : {}),
+      ...(profile ? { profile } : {}),
+      // --remote talks to Lambda only: its --endpoint-url is Lambda's, and wins like a flag does.
+      endpoints: {
+        ...endpointsFromEnv(ctx.env),
+        ...(typeof options.endpointUrl === "string" ? { lambda: options.endpointUrl } : {}),
+      },
       env: ctx.env,
     },
     record: Boolean(options.record),

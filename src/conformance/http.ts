@@ -88,10 +88,10 @@ export function findExchange(
 ): Exchange | undefined {
   const ignore = fixtures.match?.ignoreQueryParams ?? [];
   // Recorded URLs and bodies have secrets replaced; compare the request the same way.
-  const sorted = [...markers].sort((a, b) => b.length - a.length);
-  const url = normalizeUrl(redactValue(req.url, sorted) as string, ignore);
+  const variants = secretVariants(markers);
+  const url = normalizeUrl(redactValue(req.url, variants) as string, ignore);
   const valid = carriesCredentials(req, markers);
-  const body = JSON.stringify(redactValue(req.body, sorted));
+  const body = JSON.stringify(redactValue(req.body, variants));
   return fixtures.exchanges.find(
     (e) =>
       e.request.method.toUpperCase() === req.method &&
@@ -116,16 +116,44 @@ function parseBody(text: string): unknown {
   }
 }
 
-/** Replaces every secret value inside strings of a JSON value. */
+/**
+ * The forms a secret takes on the wire: as is, percent-encoded (URLs), and form-encoded (`+` for
+ * space), longest first so that a value containing another is replaced whole.
+ */
+export function secretVariants(values: string[]): string[] {
+  const out = new Set<string>();
+  for (const v of values) {
+    out.add(v);
+    out.add(encodeURIComponent(v));
+    out.add(new URLSearchParams({ v }).toString().slice(2));
+  }
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+/** Keys whose values are credentials whatever they hold (token endpoints, form posts). */
+const CREDENTIAL_KEY = /^(access_?token|refresh_?token|id_?token|client_?secret|password|api_?key|secret)$/i;
+
+/**
+ * Replaces every secret value inside strings of a JSON value, and the value of every credential-
+ * named key (a token an OAuth endpoint returns is not in the local secrets file, but is a secret).
+ */
 export function redactValue(value: unknown, secrets: string[]): unknown {
   if (typeof value === "string") {
     let out = value;
     for (const s of secrets) if (out.includes(s)) out = out.split(s).join(REDACTED);
-    return out;
+    // form-encoded text: client_secret=…&refresh_token=…
+    return out.replace(/(^|[?&])([\w-]+)=([^&#]*)/g, (m, sep: string, key: string) =>
+      CREDENTIAL_KEY.test(key) ? `${sep}${key}=${REDACTED}` : m,
+    );
   }
   if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets));
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, secrets)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        CREDENTIAL_KEY.test(k) && typeof v === "string" ? REDACTED : redactValue(v, secrets),
+      ]),
+    );
   }
   return value;
 }
@@ -169,8 +197,9 @@ export async function startHttpSession(
     interceptors: [new ClientRequestInterceptor(), new FetchInterceptor()],
   });
   const markers = credentialMarkers(secrets);
-  const secretValues = [...markers].sort((a, b) => b.length - a.length);
+  const secretValues = secretVariants(markers);
   const recorded: Exchange[] = [];
+  let disposed = false;
   const pending = new Map<string, Exchange["request"]>();
   const session: HttpSession = {
     unmatched: [],
@@ -178,7 +207,11 @@ export async function startHttpSession(
     forceStatus: undefined,
     recorded: () =>
       mode.mode === "record" ? { ...mode.fixtures, exchanges: dedupe([...recorded]) } : undefined,
-    dispose: () => interceptor.dispose(),
+    dispose: () => {
+      if (disposed) return;
+      disposed = true;
+      interceptor.dispose();
+    },
   };
   interceptor.apply();
   interceptor.on("request", async ({ request, requestId, controller }) => {
@@ -220,7 +253,8 @@ export async function startHttpSession(
     if (mode.mode === "record") {
       pending.set(requestId, {
         method: seen.method,
-        url: redactValue(normalizeUrl(seen.url), secretValues) as string,
+        // Redact before normalising: normalising re-encodes the query, and the secret with it.
+        url: normalizeUrl(redactValue(seen.url, secretValues) as string),
         ...(seen.body !== undefined ? { body: redactValue(seen.body, secretValues) } : {}),
         ...(markers.length > 0
           ? { credentials: carriesCredentials(seen, markers) ? "valid" : "invalid" }
@@ -236,7 +270,7 @@ export async function startHttpSession(
     const headers: Record<string, string> = {};
     for (const h of KEPT_RESPONSE_HEADERS) {
       const v = response.headers.get(h);
-      if (v) headers[h] = v;
+      if (v) headers[h] = redactValue(v, secretValues) as string;
     }
     const text = await response.clone().text();
     recorded.push({

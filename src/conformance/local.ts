@@ -1,4 +1,3 @@
-import path from "node:path";
 import type { Project } from "../project/index.js";
 import { CliError } from "../ui/errors.js";
 import {
@@ -156,9 +155,4 @@ export async function prepareEvent(
     ctx.entityDefinition = def;
   }
   return buildEvent(type, ctx, options);
-}
-
-export function relativeToCwd(file: string, cwd: string): string {
-  const rel = path.relative(cwd, file);
-  return rel.startsWith("..") ? file : rel;
 }

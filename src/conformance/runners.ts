@@ -78,11 +78,14 @@ export async function createNodeRunner(options: NodeRunnerOptions): Promise<Hand
   const previous = g[SECRETS_OVERRIDE];
   let values = { ...(options.secrets ?? {}) };
   if (options.secrets) g[SECRETS_OVERRIDE] = () => values;
+  // The handler's console goes to the current invocation's log for as long as the runner lives: a
+  // handler that timed out may go on logging, and must not write into the CLI's own output.
+  const capture = captureConsole();
   return {
     kind: "node",
     async invoke(event, timeoutMs) {
       const logs: string[] = [];
-      const restore = captureConsole(logs);
+      capture.into(logs);
       const started = performance.now();
       const deadline = Date.now() + timeoutMs;
       const context = {
@@ -110,7 +113,7 @@ export async function createNodeRunner(options: NodeRunnerOptions): Promise<Hand
         return { status: "threw", error: errorInfo(error), durationMs, logs };
       } finally {
         clearTimeout(timer);
-        restore();
+        capture.into(undefined);
       }
     },
     async setSecrets(next) {
@@ -119,6 +122,7 @@ export async function createNodeRunner(options: NodeRunnerOptions): Promise<Hand
     },
     async close() {
       g[SECRETS_OVERRIDE] = previous;
+      capture.restore();
     },
   };
 }
@@ -142,18 +146,28 @@ function errorInfo(error: unknown): { name: string; message: string; stack?: str
   return { name: "NonError", message: String(error) };
 }
 
-function captureConsole(into: string[]): () => void {
+/**
+ * Replaces the console methods until `restore()`. Lines go to the array set with `into()`, or are
+ * dropped between invocations (late output of a handler that timed out).
+ */
+function captureConsole(): { into(target: string[] | undefined): void; restore(): void } {
   const methods = ["log", "info", "warn", "error", "debug", "trace"] as const;
   const saved = methods.map((m) => console[m]);
+  let target: string[] | undefined;
   for (const m of methods) {
     console[m] = (...args: unknown[]) => {
-      into.push(args.map((a) => (typeof a === "string" ? a : safeInspect(a))).join(" "));
+      target?.push(args.map((a) => (typeof a === "string" ? a : safeInspect(a))).join(" "));
     };
   }
-  return () => {
-    methods.forEach((m, i) => {
-      console[m] = saved[i] as (typeof console)[typeof m];
-    });
+  return {
+    into(next) {
+      target = next;
+    },
+    restore() {
+      methods.forEach((m, i) => {
+        console[m] = saved[i] as (typeof console)[typeof m];
+      });
+    },
   };
 }
 
@@ -304,6 +318,8 @@ export async function createPythonRunner(options: PythonRunnerOptions): Promise<
     const ready = await nextLine(15_000);
     const parsed = ready ? (JSON.parse(ready) as { ready: boolean; error?: { message: string } }) : undefined;
     if (!parsed?.ready) {
+      proc.kill("SIGKILL"); // also when it hung while importing
+      child = undefined;
       const reason = parsed?.error?.message ?? (stderr.join("").trim() || "python3 exited");
       throw new CliError(
         "PYTHON_HANDLER_LOAD_FAILED",
@@ -334,7 +350,12 @@ export async function createPythonRunner(options: PythonRunnerOptions): Promise<
       };
     });
 
-  await start();
+  try {
+    await start();
+  } catch (error) {
+    await rm(secretsDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     kind: "python",
     async invoke(event, timeoutMs) {

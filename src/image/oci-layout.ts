@@ -3,10 +3,8 @@
  * base image (`--base oci:<dir>[:tag]`) and writing the one `connector package` produces.
  */
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { copyFile, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { pipeline } from "node:stream/promises";
 import type { PulledImage } from "../registry/pull.js";
 import { CliError, ExitCode } from "../ui/errors.js";
 import { type Descriptor, digestHex, type JsonBlob } from "./manifest.js";
@@ -187,13 +185,6 @@ export async function copyBlobInto(dir: string, digest: string, source: string, 
       exitCode: ExitCode.Usage,
     });
   }
-}
-
-/** sha256 of a file, streamed. */
-export async function fileDigest(file: string): Promise<string> {
-  const h = createHash("sha256");
-  await pipeline(createReadStream(file), h);
-  return `sha256:${h.digest("hex")}`;
 }
 
 /** Writes a JSON blob into `<dir>/blobs/sha256/`. */

@@ -5,7 +5,7 @@
 import { appflowErrorName, describeConnector, unregisterConnector } from "../aws/appflow.js";
 import { type AwsOptions, appflowClient, callerAccount, iamClient, lambdaClient } from "../aws/clients.js";
 import { deleteRole, getRole } from "../aws/iam.js";
-import { deleteFunction } from "../aws/lambda.js";
+import { deleteFunction, getFunction } from "../aws/lambda.js";
 import { CliError, ExitCode, isCliError } from "../ui/errors.js";
 import type { ProgressListener } from "../ui/reporter.js";
 import { functionArnFor, type TargetInputs, validateInputs } from "./inputs.js";
@@ -120,14 +120,27 @@ export async function unregister(
     emit("function", "start");
     const lambda = await lambdaClient(deps.aws);
     try {
-      const deleted = await deleteFunction(lambda, inputs.functionName);
-      record({
-        step: "function",
-        status: deleted ? "deleted" : "absent",
-        detail: deleted
-          ? `${functionArn} deleted (with its resource policy)`
-          : `${functionArn} does not exist`,
-      });
+      // Only a function this tool created (tagged createdBy=connectorkit) is deleted without --force,
+      // the same rule as for the role below.
+      const existing = await getFunction(lambda, inputs.functionName);
+      if (existing && existing.tags[CREATED_BY_TAG.key] !== CREATED_BY_TAG.value && !options.force) {
+        record({
+          step: "function",
+          status: "kept",
+          detail:
+            `${functionArn} was not created by connectorkit (no ${CREATED_BY_TAG.key} tag): kept; ` +
+            "pass --force with --delete-function to delete it anyway",
+        });
+      } else {
+        const deleted = existing ? await deleteFunction(lambda, inputs.functionName) : false;
+        record({
+          step: "function",
+          status: deleted ? "deleted" : "absent",
+          detail: deleted
+            ? `${functionArn} deleted (with its resource policy)`
+            : `${functionArn} does not exist`,
+        });
+      }
     } finally {
       lambda.destroy();
     }

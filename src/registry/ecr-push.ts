@@ -188,7 +188,7 @@ async function pushWithClient(
   let replaced: string | undefined;
   let unchanged = false;
   if (existing && existing !== image.digest) {
-    if (repo.imageTagMutability === "IMMUTABLE") {
+    if (repo.imageTagMutability?.startsWith("IMMUTABLE")) {
       throw new CliError(
         "TAG_IMMUTABLE",
         `${repository}:${tag} already points at ${shortDigest(existing)} ` +

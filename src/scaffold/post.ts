@@ -12,6 +12,8 @@ export interface PostStepResult {
 export interface PostStepOptions {
   target: string;
   install: boolean;
+  /** Why there is no install (reported in the result); default `--skip-install`. */
+  skipInstallReason?: string;
   git: boolean;
   env?: NodeJS.ProcessEnv;
   onEvent?: ProgressListener;
@@ -28,7 +30,11 @@ export async function runPostSteps(options: PostStepOptions): Promise<PostStepRe
   const emit = options.onEvent ?? (() => {});
 
   if (!options.install) {
-    results.push({ step: "npm-install", status: "skipped", reason: "--skip-install" });
+    results.push({
+      step: "npm-install",
+      status: "skipped",
+      reason: options.skipInstallReason ?? "--skip-install",
+    });
   } else {
     emit({
       type: "step",

@@ -11,6 +11,11 @@ const MIN_SECRET_LENGTH = 4;
 export function registerSecret(value: unknown): void {
   if (typeof value !== "string" || value.length < MIN_SECRET_LENGTH) return;
   secrets.add(value);
+  // The forms it takes inside a JSON document and an XML report, which are redacted after escaping.
+  secrets.add(JSON.stringify(value).slice(1, -1));
+  secrets.add(
+    value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;"),
+  );
 }
 
 export function clearSecrets(): void {

@@ -163,7 +163,7 @@ export class Reporter {
   failure(command: string, error: unknown): ExitCodeValue {
     this.stopSpinners(true);
     const cli = toCliError(error);
-    const unexpected = !isCliError(error);
+    const unexpected = cli.code === "UNEXPECTED";
     if (this.mode === "json") {
       if (!this.resultWritten) {
         const doc: JsonEnvelopeError = {
@@ -299,6 +299,10 @@ export class Reporter {
 
 export function toCliError(error: unknown): CliError {
   if (isCliError(error)) return error;
+  // Ctrl-C at an @inquirer/prompts question.
+  if (error instanceof Error && error.name === "ExitPromptError") {
+    return new CliError("INTERRUPTED", "Interrupted.", { exitCode: ExitCode.Interrupted });
+  }
   const message = error instanceof Error ? error.message : String(error);
   return new CliError("UNEXPECTED", `unexpected error: ${message}`, { exitCode: ExitCode.ChecksFailed });
 }

@@ -1,6 +1,6 @@
 /** `connector unregister` against moto and the AppFlow double. */
 import { CreateRoleCommand, GetRoleCommand } from "@aws-sdk/client-iam";
-import { GetFunctionCommand } from "@aws-sdk/client-lambda";
+import { CreateFunctionCommand, GetFunctionCommand } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   ACCOUNT,
@@ -131,6 +131,41 @@ describe.skipIf(!motoAvailable)("connector unregister (moto + AppFlow double)", 
     const r2 = await cliJson(stack, dir2, ["unregister", "--delete-function"]);
     expect(statuses(r2.doc)).toEqual({ registration: "deleted", function: "deleted", role: "kept" });
     expect(await roleExists(`${label}-role`)).toBe(true);
+  });
+
+  it("never deletes a function it did not create, unless --force", async () => {
+    const label = "unreg-foreign-fn";
+    const dir = makeProject({ label });
+    const roleArn = `arn:aws:iam::${ACCOUNT}:role/${label}-foreign`;
+    await stack.iam.send(
+      new CreateRoleCommand({
+        RoleName: `${label}-foreign`,
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+          ],
+        }),
+      }),
+    );
+    // Someone else's function under the same name (no createdBy tag): register takes it over...
+    await stack.lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: label,
+        PackageType: "Image",
+        Code: { ImageUri: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/other:1` },
+        Role: roleArn,
+      }),
+    );
+    expect((await cli(stack, dir, ["register"])).code).toBe(0);
+    // ...but unregister --delete-function leaves it alone.
+    const kept = await cliJson(stack, dir, ["unregister", "--delete-function"]);
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(statuses(kept.doc).function).toBe("kept");
+    expect(await functionExists(label)).toBe(true);
+    const forced = await cliJson(stack, dir, ["unregister", "--delete-function", "--force"]);
+    expect(statuses(forced.doc).function).toBe("deleted");
+    expect(await functionExists(label)).toBe(false);
   });
 
   it("refuses to unregister a label that names another function unless --force", async () => {
