@@ -1,9 +1,9 @@
 import path from "node:path";
 import { endpointsFromEnv, requireRegion } from "../aws/clients.js";
 import { userCacheDir } from "../image/cache.js";
+import { writeFileAtomic } from "../project/files.js";
 import { loadProject } from "../project/index.js";
 import { type EcrPushResult, pushToEcr } from "../registry/ecr-push.js";
-import { writeFileAtomic } from "../registry/files.js";
 import { buyerInstructions } from "../registry/instructions.js";
 import { isRepositoryName, isTag } from "../registry/reference.js";
 import { functionNameFor } from "../scaffold/names.js";

@@ -1,9 +1,9 @@
-import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { endpointsFromEnv, requireRegion } from "../aws/clients.js";
 import { humanSummary, summarize, toJunit } from "../conformance/report.js";
 import { runAppflowSuite } from "../conformance/run.js";
 import type { CheckResult, SuiteOptions } from "../conformance/types.js";
+import { writeFileAtomic } from "../project/files.js";
 import { loadProject, type Project } from "../project/index.js";
 import { CliError, ExitCode } from "../ui/errors.js";
 import { redact, registerSecret } from "../ui/redact.js";
@@ -45,13 +45,10 @@ export async function run(ctx: CommandContext, _args: string[], options: Record<
   const summary = summarize(results, Math.round(performance.now() - started));
   if (typeof options.junit === "string") {
     const file = path.resolve(globals.cwd, options.junit);
-    await mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(
-      tmp,
+    await writeFileAtomic(
+      file,
       redact(toJunit(results, { name: project.config.name, durationMs: summary.durationMs, strict })),
     );
-    await rename(tmp, file);
   }
   const failed = summary.failed > 0 || (strict && summary.skippedApplicable > 0);
   reporter.result(

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { writeFileAtomic } from "../project/files.js";
 import { CliError } from "../ui/errors.js";
 
 /**
@@ -49,11 +50,9 @@ export async function loadFixtures(file: string): Promise<FixtureFile | undefine
   return doc;
 }
 
-/** Writes fixtures atomically (temp file + rename). */
+/** Writes fixtures atomically (nothing half-written is left behind). */
 export async function saveFixtures(file: string, doc: FixtureFile): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(doc, null, 2)}\n`);
-  await rename(tmp, file);
+  await writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`);
 }
 
 export function normalizeUrl(url: string, ignore: readonly string[] = []): string {

@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import { writeFileAtomic } from "../project/files.js";
 import { CliError, ExitCode } from "../ui/errors.js";
 import type { ProgressListener } from "../ui/reporter.js";
 import { RegistryAuth } from "./auth.js";
 import { RegistryClient } from "./client.js";
 import { digestHex, isDigest, sha256Digest, shortDigest } from "./digest.js";
 import { registryError } from "./errors.js";
-import { writeFileAtomic } from "./files.js";
 import { DEFAULT_RETRY, isUnreachable, type RetryPolicy } from "./http.js";
 import { isIndexType, MANIFEST_ACCEPT, manifestMediaType } from "./media.js";
 import { byteProgress, forEachLimit } from "./push.js";

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { writeFileAtomic } from "./files.js";
+import { writeFileAtomic } from "../project/files.js";
 
 /**
  * `<cacheDir>/pushed.json`: which repositories of which registry received which blobs, so that a
