@@ -207,7 +207,11 @@ export function makeZip(files: Record<string, string>): Buffer {
   return Buffer.concat([...locals, centralDir, end]);
 }
 
-export function writeZip(dir: string, files: Record<string, string>, name = ".connector/function.zip"): string {
+export function writeZip(
+  dir: string,
+  files: Record<string, string>,
+  name = ".connector/function.zip",
+): string {
   const file = path.join(dir, name);
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, makeZip(files));
