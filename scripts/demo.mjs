@@ -10,7 +10,8 @@ import { bin, scaffoldAndBundle } from "./template-project.mjs";
 const work = mkdtempSync(path.join(tmpdir(), "connectorkit-demo-"));
 const dir = path.join(work, "acme-crm");
 const connector = (...args) => {
-  console.log(`\n$ connector ${args.join(" ")}`);
+  const shown = args.map((a) => (/[\s"'>]/.test(a) ? `'${a}'` : a));
+  console.log(`\n$ connector ${shown.join(" ")}`);
   execFileSync(process.execPath, [bin, ...args], { cwd: dir, stdio: "inherit" });
 };
 try {
