@@ -170,6 +170,7 @@ describe.runIf(ready)("Glue connector lifecycle, down to what a Glue job downloa
       jdbcUrlTemplates: [
         {
           title: "User and password",
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: Glue's placeholders, not JavaScript's
           url: "jdbc:simpledb://${Host}:${Port}/${Database};user=${Username};password=${Password}",
         },
       ],
