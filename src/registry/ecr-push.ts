@@ -20,6 +20,7 @@ import { IMAGE_MANIFEST_TYPES } from "./media.js";
 import { type PushImageResult, pushImage } from "./push.js";
 import { PushedRecord } from "./record.js";
 import { ecrRegistryHost } from "./reference.js";
+import { TokenCache } from "./token-cache.js";
 
 /**
  * `connector push` end to end: read the layout, find or create the ECR repository, get registry
@@ -82,12 +83,81 @@ export async function pushToEcr(options: EcrPushOptions): Promise<EcrPushResult>
       message: `the AWS Marketplace registry is in us-east-1; the region here is ${options.region}`,
     });
   }
+  const unchanged = options.force ? undefined : await unchangedFromCache(image, options);
+  if (unchanged) return unchanged;
   const ecr = await ecrClient(options.aws);
   try {
     return await pushWithClient(ecr, image, options);
   } finally {
     ecr.destroy();
   }
+}
+
+/** Which registry credentials a push uses: region, registry, and where the API and registry are. */
+function credentialsKey(options: EcrPushOptions): string {
+  const endpoint = options.aws.endpoints?.ecr ?? options.aws.endpointUrl ?? "";
+  return [options.region, options.registryId ?? "", endpoint, options.registryUrl ?? ""].join("|");
+}
+
+/**
+ * A re-push of an image the registry already holds under the tag, with cached registry credentials:
+ * one HEAD of the manifest, no AWS API call (the token, the repository and the digest were checked
+ * when it was pushed). Anything else — no cached token, a refused token, another digest under the
+ * tag — returns undefined and the full path runs.
+ */
+async function unchangedFromCache(
+  image: LayoutImage,
+  options: EcrPushOptions,
+): Promise<EcrPushResult | undefined> {
+  if (!options.cacheDir) return undefined;
+  const cache = await TokenCache.open(options.cacheDir);
+  const key = credentialsKey(options);
+  const cached = cache.get(key);
+  // Only an image this machine pushed there (and verified) before: no request for anything else.
+  if (!cached || cached.pushed?.[`${options.repository}:${options.tag}`] !== image.digest) return undefined;
+  const registryHost = ecrRegistryHost(cached.registryId, options.region);
+  const client = new RegistryClient({
+    baseUrl: options.registryUrl ?? `https://${registryHost}`,
+    auth: new RegistryAuth({ credentials: { username: cached.username, password: cached.password } }),
+  });
+  let info: Awaited<ReturnType<RegistryClient["headManifest"]>>;
+  try {
+    info = await client.headManifest(options.repository, options.tag, IMAGE_MANIFEST_TYPES.join(", "), {
+      attempts: 1,
+      baseDelayMs: 0,
+      maxDelayMs: 0,
+      maxRetryAfterMs: 0,
+    });
+  } catch {
+    await cache.delete(key); // refused or unreachable: the full path gets a fresh token
+    return undefined;
+  }
+  if (info?.digest !== image.digest) return undefined;
+  options.onEvent?.({
+    type: "log",
+    level: "info",
+    message: `${options.repository}:${options.tag} is already this image (unchanged; checked with cached registry credentials)`,
+  });
+  const repositoryUri = `${registryHost}/${options.repository}`;
+  return {
+    imageUri: `${repositoryUri}:${options.tag}`,
+    repositoryUri,
+    registryHost,
+    repository: options.repository,
+    registryId: cached.registryId,
+    region: options.region,
+    tag: options.tag,
+    digest: image.digest,
+    mediaType: image.mediaType,
+    uploaded: [],
+    skipped: image.blobs.map((b) => b.digest),
+    mounted: [],
+    bytesUploaded: 0,
+    bytesSkipped: image.totalBytes,
+    created: false,
+    unchanged: true,
+    pushedAt: new Date().toISOString(),
+  };
 }
 
 async function pushWithClient(
@@ -170,6 +240,16 @@ async function pushWithClient(
     credentials = await getEcrCredentials(ecr, registryId);
   }
   const registryHost = ecrRegistryHost(registryId, region);
+  const tokenCache = options.cacheDir ? await TokenCache.open(options.cacheDir) : undefined;
+  if (tokenCache) {
+    await tokenCache.set(credentialsKey(options), {
+      registryId,
+      username: credentials.username,
+      password: credentials.password,
+      obtainedAt: Date.now(),
+      ...(credentials.expiresAt ? { expiresAt: credentials.expiresAt.getTime() } : {}),
+    });
+  }
   const where = { registryId, repositoryName: repository };
   const baseUrl = options.registryUrl ?? `https://${registryHost}`;
   const client = new RegistryClient({
@@ -262,6 +342,7 @@ async function pushWithClient(
   verified ??= await step("verify", "Checking the image in ECR (DescribeImages)", () =>
     verifyImage(ecr, where, image.digest, tag),
   );
+  await tokenCache?.recordPush(credentialsKey(options), `${repository}:${tag}`, image.digest);
   const repositoryUri = `${registryHost}/${repository}`;
   return {
     imageUri: `${repositoryUri}:${tag}`,

@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -351,6 +352,55 @@ describe.skipIf(missing.length > 0)("connector push against docker-registry + mo
       ),
     );
     expect(overlap).toBeLessThanOrEqual(2);
+  });
+
+  it("re-pushes an unchanged image with one registry request and no AWS call; a refused token falls back", async () => {
+    const dir = project();
+    const a = writeLayout(dir, "1.0.0", [{ "var/task/index.js": "fast" }]);
+    // ECR API traffic goes through its own logging proxy, to count it.
+    const ecrLog = await startFaultProxy({ port: Number(new URL(moto.url).port) });
+    try {
+      const cache = path.join(work, "cache-fast");
+      const run = () =>
+        runCli(
+          [
+            "push",
+            "--json",
+            "--endpoint-url",
+            ecrLog.url,
+            "--registry-url",
+            faults.url,
+            "--layout",
+            a.layout,
+            "--ecr-repo-name",
+            "fast/path",
+          ],
+          { cwd: dir, env: { ...MOTO_ENV, XDG_CACHE_HOME: cache } },
+        );
+      expect(result(await run()).uploaded.length).toBeGreaterThan(0);
+      const file = path.join(cache, "connectorkit", "ecr-credentials.json");
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+
+      ecrLog.clear();
+      faults.clear();
+      const again = await run();
+      expect(result(again)).toMatchObject({ unchanged: true, uploaded: [], digest: a.manifestDigest });
+      expect(ecrLog.log).toEqual([]);
+      expect(faults.log.map((r) => `${r.method} ${r.path}`)).toEqual(["HEAD /v2/fast/path/manifests/1.0.0"]);
+      expect(again.stdout + again.stderr).not.toContain(REGISTRY_PASSWORD);
+
+      // A token the registry refuses is dropped; the full path runs and refreshes it.
+      const cached = JSON.parse(readFileSync(file, "utf8")) as Record<string, { password: string }>;
+      for (const e of Object.values(cached)) e.password = "revoked-token";
+      writeFileSync(file, JSON.stringify(cached));
+      ecrLog.clear();
+      const fallback = await run();
+      expect(result(fallback)).toMatchObject({ unchanged: true, uploaded: [] });
+      expect(ecrLog.log.length).toBeGreaterThan(0);
+      expect(readFileSync(file, "utf8")).not.toContain("revoked-token");
+    } finally {
+      await ecrLog.stop();
+    }
   });
 
   it("an interrupted push leaves no tag; the re-run uploads only the missing blob", async () => {
