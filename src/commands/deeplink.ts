@@ -1,10 +1,3 @@
-/**
- * `connector deeplink`: builds the Glue Studio add-connection link (or decodes one with --parse).
- * Field values come from flags, then connector.json (deeplink and glue sections, version). The
- * domain work is in src/glue/deeplink.ts; this file gathers inputs and presents the result.
- */
-import { accessSync, constants, statSync } from "node:fs";
-import path from "node:path";
 import { toDeepLinkType } from "../glue/config-json.js";
 import {
   buildDeepLink,
@@ -19,6 +12,7 @@ import {
   usageInstructions,
   validateDeepLink,
 } from "../glue/deeplink.js";
+import { findExecutable } from "../project/files.js";
 import type { ConnectorConfig } from "../project/types.js";
 import { CliError, ExitCode } from "../ui/errors.js";
 import type { CommandContext } from "./context.js";
@@ -275,7 +269,7 @@ async function openLink(ctx: CommandContext, url: string): Promise<boolean> {
       : process.platform === "win32"
         ? ["rundll32", ["url.dll,FileProtocolHandler", url]]
         : ["xdg-open", [url]];
-  const executable = findOnPath(command, ctx.env);
+  const executable = findExecutable(command, ctx.env);
   if (!executable) {
     ctx.reporter.warn(
       `--open: no ${command} on PATH, so no browser was opened; open the printed link yourself.`,
@@ -291,24 +285,6 @@ async function openLink(ctx: CommandContext, url: string): Promise<boolean> {
     ctx.reporter.warn(`--open: ${command} failed (${why}); open the printed link yourself.`);
     return false;
   }
-}
-
-function findOnPath(command: string, env: NodeJS.ProcessEnv): string | undefined {
-  const dirs = (env.PATH ?? env.Path ?? "").split(path.delimiter).filter((d) => d !== "");
-  const exts = process.platform === "win32" ? (env.PATHEXT ?? ".EXE;.CMD;.BAT").split(";") : [""];
-  for (const dir of dirs) {
-    for (const ext of exts) {
-      const candidate = path.join(dir, command + ext);
-      try {
-        if (!statSync(candidate).isFile()) continue;
-        accessSync(candidate, constants.X_OK);
-        return candidate;
-      } catch {
-        // not here
-      }
-    }
-  }
-  return undefined;
 }
 
 /**

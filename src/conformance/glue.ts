@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { accessSync, constants, existsSync, realpathSync, statSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rename, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -33,6 +33,7 @@ import {
   type JarSet,
   SPARK_DATA_SOURCE_SERVICE,
 } from "../glue/jars.js";
+import { findExecutable } from "../project/files.js";
 import type { ConnectorConfig, Project } from "../project/index.js";
 import { isCliError } from "../ui/errors.js";
 import { type CheckInfo, type CheckResult, type SuiteOptions, selected } from "./types.js";
@@ -784,31 +785,6 @@ function runProcess(
     });
     child.stdin.end(options.input ?? "");
   });
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    if (!statSync(file).isFile()) return false;
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function findExecutable(command: string, env: NodeJS.ProcessEnv): string | undefined {
-  if (command.includes("/") || command.includes(path.sep)) {
-    return isExecutable(command) ? path.resolve(command) : undefined;
-  }
-  const dirs = (env.PATH ?? env.Path ?? "").split(path.delimiter).filter((d) => d !== "");
-  const exts = process.platform === "win32" ? (env.PATHEXT ?? ".EXE;.CMD;.BAT").split(";") : [""];
-  for (const dir of dirs) {
-    for (const ext of exts) {
-      const candidate = path.join(dir, command + ext);
-      if (isExecutable(candidate)) return candidate;
-    }
-  }
-  return undefined;
 }
 
 function findJava(ctx: GlueContext): string | undefined {
